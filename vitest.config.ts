@@ -17,6 +17,17 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          setupFiles,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          // Browser suites share one machine's two cores with a devnet: run files one at a time.
+          fileParallelism: false,
+        },
+      },
+      {
         test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], setupFiles, testTimeout: 600_000 },
       },
       {
