@@ -14,13 +14,15 @@ export const watt = (n: number | bigint): bigint => BigInt(n) * UNITS_PER_WATT
 /** Checked addition: throws on a result above MAX_AMOUNT (an internal invariant, never peer-reachable). */
 export function addAmount(a: bigint, b: bigint, what: string): bigint {
   const r = a + b
-  if (a < 0n || b < 0n || r > MAX_AMOUNT) throw new RangeError(`${what}: expected 0..${MAX_AMOUNT}, got ${a} + ${b}`)
+  if (a < 0n || b < 0n || r > MAX_AMOUNT)
+    throw new RangeError(`${what}: expected 0..${MAX_AMOUNT}, got ${a} + ${b}`)
   return r
 }
 
 export function subAmount(a: bigint, b: bigint, what: string): bigint {
   const r = a - b
-  if (a < 0n || b < 0n || r < 0n) throw new RangeError(`${what}: expected a non-negative result, got ${a} - ${b}`)
+  if (a < 0n || b < 0n || r < 0n)
+    throw new RangeError(`${what}: expected a non-negative result, got ${a} - ${b}`)
   return r
 }
 
@@ -36,6 +38,9 @@ export function formatWatt(units: bigint): string {
 /** Parse a decimal WATT string to base units, strictly: at most 7 decimals, no sign, no exponent. */
 export function parseWatt(text: string): bigint {
   const m = /^(\d{1,12})(?:\.(\d{1,7}))?$/.exec(text)
-  if (!m) throw new RangeError(`parseWatt: expected an amount like 12.5 (at most 7 decimals), got ${JSON.stringify(text)}`)
+  if (!m)
+    throw new RangeError(
+      `parseWatt: expected an amount like 12.5 (at most 7 decimals), got ${JSON.stringify(text)}`,
+    )
   return BigInt(m[1]!) * UNITS_PER_WATT + BigInt((m[2] ?? '').padEnd(7, '0'))
 }

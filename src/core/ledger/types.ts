@@ -81,7 +81,6 @@ export const TransactionEnvelopeType = messageType('TransactionEnvelope', Transa
 export const PARAM_NAMES = [
   'maxOpsPerLedger',
   'protocolVersion',
-  'dayLength',
   'checkInDifficulty',
   'createAccountDifficulty',
   'puzzleMemoryKiB',
@@ -302,6 +301,8 @@ export const DayEntry = struct('DayEntry', {
   teamReleased: amount,
   payoutRoot: optional(hash32),
   payoutCount: u32,
+  /** How many payout records the background sweep has settled so far (daily.ts). */
+  sweepNext: u32,
   /** Attestations counted per validator for this day (for the node bonus), sorted by key. */
   validatorSignatures: list(struct('ValidatorCount', { validator: publicKey, count: u32 }), MAX_ATTESTATIONS),
 })

@@ -1,0 +1,58 @@
+/** Entry keys: the typed key of each state entry, its string form for maps, and its hash for the state tree. */
+import { sha256 } from '../codec/hash.js'
+import { type EntryKey, EntryKeyType } from './types.js'
+
+/** A compact map key: latin1 string of the 32-byte id (34 chars with the prefix). */
+export function idString(id: Uint8Array): string {
+  return String.fromCharCode(...id)
+}
+
+export function idFromString(s: string): Uint8Array {
+  const out = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  return out
+}
+
+export const PARAMS_KEY = 'P'
+export const POOLS_KEY = 'O'
+export const accountKey = (id: Uint8Array): string => `a${idString(id)}`
+export const validatorKey = (id: Uint8Array): string => `v${idString(id)}`
+export const dayKey = (day: bigint): string => `d${day}`
+
+/** The typed EntryKey of a map key string. */
+export function entryKeyOf(k: string): EntryKey {
+  switch (k[0]) {
+    case 'a':
+      return { type: 'account', id: idFromString(k.slice(1)) }
+    case 'v':
+      return { type: 'validator', id: idFromString(k.slice(1)) }
+    case 'd':
+      return { type: 'day', day: BigInt(k.slice(1)) }
+    case 'P':
+      return { type: 'params' }
+    case 'O':
+      return { type: 'pools' }
+    default:
+      throw new Error(`entryKeyOf: expected a known key prefix, got ${JSON.stringify(k[0])}`)
+  }
+}
+
+export function keyStringOf(key: EntryKey): string {
+  switch (key.type) {
+    case 'account':
+      return accountKey(key.id)
+    case 'validator':
+      return validatorKey(key.id)
+    case 'day':
+      return dayKey(key.day)
+    case 'params':
+      return PARAMS_KEY
+    case 'pools':
+      return POOLS_KEY
+  }
+}
+
+/** The state-tree key of an entry: SHA-256 of its canonical EntryKey encoding. */
+export function entryKeyHash(key: EntryKey): Uint8Array {
+  return sha256(EntryKeyType.encode(key))
+}
