@@ -24,9 +24,10 @@
  *
  * Memory: nodes live in paged typed arrays rather than one object per node. Measured on Node 20, a
  * leaf as a JS object holding three 32-byte Uint8Arrays costs about 720 bytes; here a leaf costs 97
- * bytes (key, value hash, leaf hash, flag) and an internal node 41 (hash, two child refs, flag), about
- * 160 MB for a million keys (see BENCHMARKS.md §merkle). Pages (not one growing array) keep growth
- * free of whole-tree copies and of the 2× peak that doubling would cause.
+ * bytes (key, value hash, leaf hash, flag) and an internal node 41 (hash, two child refs, flag). Hashed
+ * keys give about n/ln 2 ≈ 1.44·n internal nodes (a random trie), so a million keys take about 158 MB
+ * (see BENCHMARKS.md §merkle). Pages (not one growing array) keep growth free of whole-tree copies
+ * and of the 2× peak that doubling would cause.
  *
  * Incremental hashing: `set` marks the internal nodes on the key's path dirty; `root()` rehashes each
  * dirty node once, children first, and never descends into a clean subtree. Updating u keys of an
@@ -272,6 +273,20 @@ export class SparseMerkleTree {
     return this.count
   }
 
+  /**
+   * Node counts and the bytes held by the node pages (for metrics and the memory benchmark): a page
+   * holds 16,384 slots, a leaf slot 97 bytes, an internal slot 41.
+   */
+  stats(): { size: number; internalNodes: number; allocatedBytes: number } {
+    const leafPages = this.leafData.length
+    const nodePages = this.nodeHash.length
+    return {
+      size: this.count,
+      internalNodes: this.nodeNext - this.nodeFree.length,
+      allocatedBytes: leafPages * PAGE * (LEAF_BYTES + 1) + nodePages * PAGE * (32 + 8 + 1),
+    }
+  }
+
   /** The value hash stored under `keyHash`, or undefined. */
   get(keyHash: Uint8Array): Uint8Array | undefined {
     checkHash('SparseMerkleTree.get', 'key hash', keyHash)
@@ -505,6 +520,24 @@ export class SparseMerkleTree {
     return this.leafData[j >>> PAGE_BITS]!.subarray(o, o + 32)
   }
 
+  /** Copy the current hash of `ref` into `out` at `at` (a loop: no view object per copy). */
+  private copyHash(ref: number, out: Uint8Array, at: number): void {
+    let src: Uint8Array
+    let o: number
+    if (ref === 0) {
+      out.fill(0, at, at + 32)
+      return
+    }
+    if (ref > 0) {
+      src = this.nodeHash[(ref - 1) >>> PAGE_BITS]!
+      o = ((ref - 1) & MASK) * 32
+    } else {
+      src = this.leafData[~ref >>> PAGE_BITS]!
+      o = (~ref & MASK) * LEAF_BYTES + 64
+    }
+    for (let k = 0; k < 32; k++) out[at + k] = src[o + k]!
+  }
+
   private rehashLeaf(j: number): void {
     const page = this.leafData[j >>> PAGE_BITS]!
     const o = (j & MASK) * LEAF_BYTES
@@ -523,8 +556,8 @@ export class SparseMerkleTree {
     this.refresh(right)
     const buf = this.scratch
     buf[0] = INTERNAL_PREFIX
-    buf.set(this.hashOf(left), 1)
-    buf.set(this.hashOf(right), 33)
+    this.copyHash(left, buf, 1)
+    this.copyHash(right, buf, 33)
     const out = this.hasher(buf)
     this.nodeHash[i >>> PAGE_BITS]!.set(out, (i & MASK) * 32)
     this.nodeDirty[i >>> PAGE_BITS]![i & MASK] = 0
