@@ -16,8 +16,11 @@
  * tree, whose left subtree always holds the largest power of two strictly below n leaves:
  * 3 leaves → H(01‖H(01‖a‖b)‖c), 5 leaves → H(01‖abcd‖e), 7 leaves → H(01‖abcd‖H(01‖ef‖g)).
  *
- * The leaf count is not hashed into the root; a verifier takes it from the structure that commits
- * to the root (the ledger header holds both), and the proof shape depends on it.
+ * The leaf count is not hashed into the root (as in RFC 6962, where the signed tree head carries it).
+ * A verifier must take `count` from the same trusted place as the root — a certified header — never
+ * from the prover: with a forged count a genuine proof can pass for another index (leaf 2 of
+ * [a, b, c] verifies as "leaf 1 of 2", since H(01‖H(01‖a‖b)‖c) is also the root of a 2-leaf shape).
+ * With the right count, a proof binds the leaf to its index.
  */
 import { equalBytes } from '../codec/bytes.js'
 import { sha256 } from '../codec/hash.js'

@@ -169,6 +169,16 @@ describe('list Merkle proofs', () => {
     }
   })
 
+  it('binds index only together with the count: a forged count lets leaf 2 of 3 pass as leaf 1 of 2', () => {
+    const leaves = leavesOf(3)
+    const root = merkleRoot(leaves)
+    const proof = merkleProof(leaves, 2)
+    expect(verifyMerkleProof(root, 2, 3, leaves[2]!, proof).ok).toBe(true)
+    expect(verifyMerkleProof(root, 1, 3, leaves[2]!, proof).ok).toBe(false)
+    // The hazard documented in list.ts: the count must come from the header, not from the prover.
+    expect(verifyMerkleProof(root, 1, 2, leaves[2]!, proof).ok).toBe(true)
+  })
+
   it('does not commit to the count: verifiers take it from the header that commits to the root', () => {
     const leaves = leavesOf(5)
     const root = merkleRoot(leaves)
