@@ -48,8 +48,10 @@ export class TestScp implements ScpDriver {
   compositeValue: Value = new Uint8Array(0)
   readonly timers = new Map<TimerId, TimerData>()
   currentTimerOffset = 0
-  /** Every driver call, by name, for tests about notifications. */
+  /** Timer calls, in order. */
   readonly calls: string[] = []
+  /** Optional notifications, in order. */
+  readonly notes: string[] = []
 
   constructor(nodeId: NodeId, qset: QuorumSet, isValidator = true) {
     this.scp = new Scp(this, nodeId, isValidator, qset)
@@ -75,13 +77,39 @@ export class TestScp implements ScpDriver {
     return undefined
   }
 
+  nominatingValue(slot: bigint, value: Value): void {
+    this.notes.push(`nominatingValue ${slot} ${toHex(value).slice(0, 6)}`)
+  }
+
+  updatedCandidateValue(slot: bigint, value: Value): void {
+    this.notes.push(`updatedCandidateValue ${slot} ${toHex(value).slice(0, 6)}`)
+  }
+
+  startedBallotProtocol(slot: bigint, b: Ballot): void {
+    this.notes.push(`startedBallotProtocol ${slot} ${b.counter}`)
+  }
+
+  acceptedBallotPrepared(slot: bigint, b: Ballot): void {
+    this.notes.push(`acceptedBallotPrepared ${slot} ${b.counter}`)
+  }
+
+  confirmedBallotPrepared(slot: bigint, b: Ballot): void {
+    this.notes.push(`confirmedBallotPrepared ${slot} ${b.counter}`)
+  }
+
+  acceptedCommit(slot: bigint, b: Ballot): void {
+    this.notes.push(`acceptedCommit ${slot} ${b.counter}`)
+  }
+
   ballotDidHearFromQuorum(slot: bigint, ballot: Ballot): void {
+    this.notes.push(`ballotDidHearFromQuorum ${slot} ${ballot.counter}`)
     const list = this.heardFromQuorums.get(slot) ?? []
     list.push(ballot)
     this.heardFromQuorums.set(slot, list)
   }
 
   valueExternalized(slot: bigint, value: Value): void {
+    this.notes.push(`valueExternalized ${slot} ${toHex(value).slice(0, 6)}`)
     if (this.externalizedValues.has(slot)) throw new Error('Value already externalized')
     this.externalizedValues.set(slot, value)
   }
