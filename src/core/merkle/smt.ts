@@ -105,6 +105,7 @@ function checkHash(op: string, what: string, h: unknown): asserts h is Uint8Arra
  */
 export function smtProofShapeProblem(proof: SmtProof): string | undefined {
   if (typeof proof !== 'object' || proof === null) return 'proof is not an object'
+  if (proof.v !== 1) return `unsupported proof version ${String(proof.v)}`
   const { depth, bitmap, siblings, leaf } = proof
   if (!Number.isInteger(depth) || depth < 0 || depth > SMT_MAX_DEPTH)
     return `depth must be an integer 0..${SMT_MAX_DEPTH}, got ${String(depth)}`

@@ -424,6 +424,7 @@ describe('SparseMerkleTree proof tampering', () => {
       { v: 1, depth: 1, bitmap: Uint8Array.of(0x80), siblings: [new Uint8Array(31)] },
       { v: 1, depth: 0, bitmap: new Uint8Array(0), siblings: [], leaf: { keyHash: 1, valueHash: 2 } },
       { v: 1, depth: 0, bitmap: new Uint8Array(0), siblings: null },
+      { ...memberProof, v: 2 },
     ]
     for (const g of garbage) {
       const r = verifySmtProof(root, member, memberValue, g as SmtProof)
