@@ -189,6 +189,7 @@ export function verifyMerkleProof(
   if (!(leafBytes instanceof Uint8Array)) return fail('leaf is not bytes')
   if (typeof proof !== 'object' || proof === null || !Array.isArray(proof.siblings))
     return fail('malformed proof: no sibling list')
+  if (proof.v !== 1) return fail(`malformed proof: unsupported version ${String(proof.v)}`)
   const { siblings } = proof
 
   let expected = 0

@@ -202,6 +202,7 @@ describe('list Merkle proofs', () => {
       [4, 5, { v: 1 }, /malformed proof/],
       [4, 5, { v: 1, siblings: ['x'] }, /sibling 0/],
       [4, 5, { v: 1, siblings: [new Uint8Array(31)] }, /sibling 0/],
+      [4, 5, { ...proof, v: 2 }, /unsupported version 2/],
     ]
     for (const [i, n, p, re] of cases) {
       const r = verifyMerkleProof(tree.root, i, n, leaves[4]!, p as MerkleProof)
