@@ -168,16 +168,17 @@ const envelopeBody = struct('Envelope', {
 const BALLOT_MAX = 1 + 5 + (3 + MAX_VALUE_BYTES)
 const NODE_ID_MAX = 2 + MAX_NODE_ID_BYTES
 const NOMINATE_MAX = 3 + 2 + 34 + 2 * (3 + MAX_NOMINATION_VALUES * (3 + MAX_VALUE_BYTES))
-/** The largest Statement: a NOMINATE with both lists full of maximal values (132,153 bytes). */
+/** The largest Statement: a NOMINATE with both lists full of maximal values (131,962 bytes). */
 export const MAX_STATEMENT_BYTES =
   1 + 1 + NODE_ID_MAX + 9 + Math.max(NOMINATE_MAX, 3 + 2 + 34 + 3 * BALLOT_MAX + 10)
-/** The largest Envelope: the largest statement and a 64-byte signature. */
+/** The largest Envelope: the largest statement and a 64-byte signature (132,030 bytes). */
 export const MAX_ENVELOPE_BYTES = 1 + 1 + MAX_STATEMENT_BYTES + 2 + MAX_SIGNATURE_BYTES
 /**
- * The largest QuorumSet: 1000 validators of maximal ids plus structure. 80 KiB leaves room for inner
- * sets (a sane set has ≤ 1000 validators; isQuorumSetSane checks that, not the codec).
+ * The largest QuorumSet: 84 KiB. The largest sane set names 1000 validators of 64-byte ids, each
+ * wrapped in four single-entry inner sets down to the deepest level (82,009 bytes; a flat set of
+ * 1000 validators is 66,009). Sanity itself is `isQuorumSetSane`'s job, not the codec's.
  */
-export const MAX_QUORUM_SET_BYTES = 80 * 1024
+export const MAX_QUORUM_SET_BYTES = 84 * 1024
 
 export const QuorumSetMessage = messageType(
   'QuorumSet',

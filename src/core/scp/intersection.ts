@@ -19,7 +19,7 @@
  *    case, hence the step budget.
  * Any split found is verified (both sets are quorums, and disjoint) before it is returned.
  */
-import { allNodes, compareQuorumSets } from './quorum.js'
+import { allNodes, compareQuorumSets, normalizeQuorumSet } from './quorum.js'
 import type { NodeId, QuorumSet } from './types.js'
 
 export interface IntersectionOptions {
@@ -45,10 +45,20 @@ export function checkQuorumIntersection(
   network: ReadonlyMap<NodeId, QuorumSet> | Readonly<Record<NodeId, QuorumSet>>,
   options: IntersectionOptions = {},
 ): IntersectionResult {
-  const entries: [NodeId, QuorumSet][] =
+  // Normalisation keeps the slices (it only merges {1, [x]} inner sets and sorts), so networks that
+  // differ only in the order of their lists are recognised as symmetric.
+  const given: [NodeId, QuorumSet][] =
     network instanceof Map ? [...network.entries()] : Object.entries(network as Record<NodeId, QuorumSet>)
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  const ids = entries.map(([id]) => id)
+  const normalized = new Map(given.map(([id, q]) => [id, normalizeQuorumSet(q)]))
+  // Nodes in canonical order: interchangeable nodes (below) next to each other, then by id.
+  const classOf = interchangeableClasses(normalized)
+  const ids = [...normalized.keys()].sort((a, b) => {
+    const ka = classOf.get(a)!
+    const kb = classOf.get(b)!
+    if (ka !== kb) return ka < kb ? -1 : 1
+    return a < b ? -1 : a > b ? 1 : 0
+  })
+  const entries: [NodeId, QuorumSet][] = ids.map((id) => [id, normalized.get(id)!])
   const index = new Map(ids.map((id, i) => [id, i]))
   const compile = (q: QuorumSet): Compiled => ({
     t: q.threshold,
@@ -56,6 +66,12 @@ export function checkQuorumIntersection(
     inner: q.innerSets.map(compile),
   })
   const qsets = entries.map(([, q]) => compile(q))
+  /** For each node, the later members of its class (symmetry breaking, see `search`). */
+  const laterInClass = ids.map((id, i) => {
+    const later: number[] = []
+    for (let j = i + 1; j < ids.length && classOf.get(ids[j]!) === classOf.get(id); j++) later.push(j)
+    return later
+  })
   const n = ids.length
   const words = Math.max(1, Math.ceil(n / 32))
   const names = (bits: Bits): NodeId[] => members(bits, n).map((i) => ids[i]!)
@@ -131,14 +147,22 @@ export function checkQuorumIntersection(
     }
     if (size >= half) return // the smaller of two disjoint minimal quorums has at most n/2 nodes
     const rest = and(r, mq)
-    const next = pickNode(c, rest)
-    if (next < 0) return
+    const picked = pickNode(c, rest)
+    if (picked < 0) return
+    // Symmetry breaking: interchangeable nodes are taken in order, so the committed members of a
+    // class are always a prefix of it. Branch on the first undecided member of the picked node's
+    // class; excluding it excludes the later members too. Any split maps, by permuting within
+    // classes (automorphisms of the network), onto one that respects this order.
+    let next = picked
+    while (next > 0 && classOf.get(ids[next - 1]!) === classOf.get(ids[next]!) && has(rest, next - 1)) next--
     const r2 = rest.slice()
     clear(r2, next)
     const c2 = c.slice()
     set(c2, next)
     search(c2, r2)
-    search(c, r2)
+    const r3 = r2.slice()
+    for (const j of laterInClass[next]!) clear(r3, j)
+    search(c, r3)
   }
   /** Prefer a node that a committed, not yet satisfied member needs; else the first remaining one. */
   const pickNode = (c: Bits, r: Bits): number => {
@@ -165,6 +189,29 @@ export function checkQuorumIntersection(
     return { intersects: false, quorums: [names(a), names(b)], method: 'search', steps }
   }
   return { intersects: true, quorumExists: true, method: 'search', steps }
+}
+
+/**
+ * Classes of interchangeable nodes: same quorum set, and named in exactly the same lists of every
+ * quorum set of the network. Swapping two such nodes maps the network onto itself (an automorphism),
+ * which lets the search consider each class by count instead of by subset.
+ */
+function interchangeableClasses(network: ReadonlyMap<NodeId, QuorumSet>): Map<NodeId, string> {
+  const lists = new Map<NodeId, number[]>()
+  let list = 0
+  const visit = (q: QuorumSet): void => {
+    const id = list++
+    for (const v of q.validators) {
+      const l = lists.get(v)
+      if (l === undefined) lists.set(v, [id])
+      else l.push(id)
+    }
+    for (const inner of q.innerSets) visit(inner)
+  }
+  for (const q of network.values()) visit(q)
+  const out = new Map<NodeId, string>()
+  for (const [id, q] of network) out.set(id, `${JSON.stringify(q)}|${(lists.get(id) ?? []).join(',')}`)
+  return out
 }
 
 // ---- quorum sets over bitsets ----
