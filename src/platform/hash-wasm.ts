@@ -16,10 +16,21 @@ import { type Hasher, MAX_HASH_INPUT } from '../core/proofs/hasher.js'
 import type { HashAlgorithm } from '../core/proofs/params.js'
 
 interface HashWasmExports {
-  memory: WebAssembly.Memory
+  memory: { readonly buffer: ArrayBuffer }
   Hash_GetBuffer(): number
   Hash_Calculate(length: number, initParam: number, digestBytes?: number): void
 }
+
+/** The slice of the WebAssembly JS API used here (declared locally: the relay compiles without DOM types). */
+interface WasmInstance {
+  readonly exports: Record<string, unknown>
+}
+interface WasmApi {
+  instantiate: (...args: unknown[]) => Promise<unknown>
+  Instance: abstract new (...args: never[]) => WasmInstance
+  Memory: abstract new (...args: never[]) => { readonly buffer: ArrayBuffer }
+}
+const wasmApi = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
 export interface HashWasmHasher extends Hasher {
   /** 'direct' when the WASM export is called directly, 'api' on the public-API fallback. */
@@ -31,16 +42,15 @@ let creating: Promise<unknown> = Promise.resolve()
 /** Run `create` while capturing the WebAssembly.Instance it creates (serialised: the patch is global). */
 async function captureInstance(
   create: () => Promise<IHasher>,
-): Promise<{ api: IHasher; instance?: WebAssembly.Instance }> {
+): Promise<{ api: IHasher; instance?: WasmInstance }> {
   const run = async () => {
-    const wasm = WebAssembly as unknown as { instantiate: (...args: unknown[]) => Promise<unknown> }
+    const wasm = wasmApi()
     const original = wasm.instantiate
-    let instance: WebAssembly.Instance | undefined
+    let instance: WasmInstance | undefined
     wasm.instantiate = async (...args: unknown[]) => {
-      const result = await original.apply(WebAssembly, args)
-      const inst =
-        result instanceof WebAssembly.Instance ? result : (result as { instance?: unknown }).instance
-      if (inst instanceof WebAssembly.Instance && 'Hash_Calculate' in inst.exports) instance = inst
+      const result = await original.apply(wasm, args)
+      const inst = result instanceof wasm.Instance ? result : (result as { instance?: unknown }).instance
+      if (inst instanceof wasm.Instance && 'Hash_Calculate' in inst.exports) instance = inst
       return result
     }
     try {
@@ -118,7 +128,7 @@ export async function createHashWasmHasher(algorithm: HashAlgorithm = 'blake3'):
     if (
       typeof ex.Hash_Calculate === 'function' &&
       typeof ex.Hash_GetBuffer === 'function' &&
-      ex.memory instanceof WebAssembly.Memory
+      ex.memory instanceof wasmApi().Memory
     ) {
       const direct = directHasher(algorithm, ex)
       if (agrees(direct, reference)) return direct
