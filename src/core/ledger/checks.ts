@@ -67,9 +67,20 @@ export function puzzleCheck(challenge: Uint8Array, nonce: bigint, params: Puzzle
   }
 }
 
-/** The transaction hash: the signature base (network id ‖ type ‖ canonical transaction), as Stellar does. */
+const hashMemo = new WeakMap<Transaction, { networkId: Uint8Array; hash: Uint8Array }>()
+
+/**
+ * The transaction hash: the signature base (network id ‖ type ‖ canonical transaction), as Stellar
+ * does. Memoized per transaction object, because a transaction is hashed on receipt, when listing its
+ * checks, when building and validating sets and when applying; transaction objects are never mutated
+ * (every change in this code base builds a new object).
+ */
 export function transactionHash(networkId: Uint8Array, tx: Transaction): Uint8Array {
-  return signatureBase(networkId, 'transaction', TransactionType.encode(tx))
+  const m = hashMemo.get(tx)
+  if (m && m.networkId === networkId) return m.hash
+  const hash = signatureBase(networkId, 'transaction', TransactionType.encode(tx))
+  hashMemo.set(tx, { networkId, hash })
+  return hash
 }
 
 /** The message a validator signs to be linked to an account (linkValidator). */

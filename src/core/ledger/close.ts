@@ -158,7 +158,10 @@ export function closeLedger(
     previousHash: state.headerHash,
     value,
     txSetHash: setHash,
-    resultsRoot: merkleRoot(results.map((r) => TransactionResultType.encode(r))),
+    resultsRoot: merkleRoot(
+      results.map((r) => TransactionResultType.encode(r)),
+      state.hasher,
+    ),
     stateRoot: state.tree.root(),
     totalCoins: pools.genesisCirculating + pools.minted - pools.burned,
     feePool: pools.feePool,
@@ -233,11 +236,11 @@ export function commit(
     if (old?.type === 'account') previous.set(k, { held: old.balance + old.locked, seq: old.seq })
     if (v === null) {
       state.entries.delete(k)
-      state.tree.set(entryKeyHash(key), undefined)
+      state.tree.set(entryKeyHash(key, state.hasher), undefined)
       entries.push({ key: k, entry: undefined })
     } else {
       state.entries.set(k, v)
-      state.tree.set(entryKeyHash(key), sha256(EntryType.encode(v)))
+      state.tree.set(entryKeyHash(key, state.hasher), state.hasher(EntryType.encode(v)))
       entries.push({ key: k, entry: v })
       if (v.type === 'account') touchedAccounts.push(k)
     }

@@ -48,8 +48,8 @@ export const DEFAULT_PARAMS = {
   /** Operations per ledger (PRODUCT §4.3). */
   maxOpsPerLedger: 1000,
   /** Check-in puzzle: 2^bits Argon2id attempts on average (see BENCHMARKS.md, puzzle). */
-  checkInDifficulty: 6,
-  /** Account-creation puzzle: 16× the check-in work. */
+  checkInDifficulty: 7,
+  /** Account-creation puzzle: 8× the check-in work (done once per account). */
   createAccountDifficulty: 10,
   /** Argon2id memory per attempt, KiB. */
   puzzleMemoryKiB: 1024,
@@ -199,9 +199,9 @@ export function genesisBeacon(networkId: Uint8Array): Uint8Array {
 }
 
 /** Build the state of ledger 1 from a validated genesis config. */
-export function createGenesisState(config: GenesisConfig): LedgerState {
+export function createGenesisState(config: GenesisConfig, options: { hasher?: (b: Uint8Array) => Uint8Array } = {}): LedgerState {
   const networkId = networkIdOf(config.networkPassphrase)
-  const state = new LedgerState()
+  const state = new LedgerState(options)
   const txn = new Txn(state)
   const team = parseAccountAddress(config.teamAccount)
   const params: Params = {

@@ -10,7 +10,8 @@
  * makes the root of a million-miner day cost ~56 MB of bulk hashing (tens of milliseconds) instead of
  * two million small hashes; a payslip proof is one 3.5 KiB chunk plus a ~14-hash path.
  */
-import { equalBytes, readU64be, u64be } from '../codec/bytes.js'
+import { equalBytes, readU64be } from '../codec/bytes.js'
+import { sha256 } from '../codec/hash.js'
 import { bytes, type Infer, messageType, struct, u32, u64, version } from '../codec/index.js'
 import { MerkleProofType, merkleProof, merkleRoot, verifyMerkleProof } from '../merkle/list.js'
 
@@ -56,8 +57,8 @@ export function writeRecord(out: Uint8Array, offset: number, r: PayoutRecord): v
   v.setUint8(37, r.referrals)
   v.setUint8(38, r.node ? 1 : 0)
   v.setUint8(39, r.points)
-  out.set(u64be(r.reward), offset + 40)
-  out.set(u64be(r.feeShare), offset + 48)
+  v.setBigUint64(40, r.reward)
+  v.setBigUint64(48, r.feeShare)
 }
 
 export function readRecord(buf: Uint8Array, offset: number): PayoutRecord {
@@ -90,8 +91,8 @@ export function chunksOf(records: Uint8Array, count: number): Uint8Array[] {
   return chunks
 }
 
-export function payoutRoot(records: Uint8Array, count: number): Uint8Array {
-  return merkleRoot(chunksOf(records, count))
+export function payoutRoot(records: Uint8Array, count: number, hasher: (b: Uint8Array) => Uint8Array = sha256): Uint8Array {
+  return merkleRoot(chunksOf(records, count), hasher)
 }
 
 /** Rank (position) of the record of account `index` in the table, by binary search; −1 if absent. */

@@ -11,7 +11,8 @@
  * Txn is applied to the state once, at the end of the ledger, which is where the tree and the index
  * are updated and the diff for storage is produced.
  */
-import { SparseMerkleTree } from '../merkle/smt.js'
+import { sha256 } from '../codec/hash.js'
+import { type Hasher, SparseMerkleTree } from '../merkle/smt.js'
 import { accountKey, dayKey, idString, PARAMS_KEY, POOLS_KEY, validatorKey } from './keys.js'
 import { MiningIndex } from './mining-index.js'
 import type { PayoutTable } from './payouts.js'
@@ -122,9 +123,16 @@ export class LedgerState extends Reader {
   header!: LedgerHeader
   headerHash!: Uint8Array
 
-  constructor(tree: SparseMerkleTree = new SparseMerkleTree()) {
+  /**
+   * SHA-256 for the state tree, entry hashes and payout tables. Any correct implementation gives the
+   * same result; the relay injects a faster one than the pure-JS default (src/platform/sha256-node.ts).
+   */
+  readonly hasher: Hasher
+
+  constructor(options: { hasher?: Hasher } = {}) {
     super()
-    this.tree = tree
+    this.hasher = options.hasher ?? sha256
+    this.tree = new SparseMerkleTree({ hasher: this.hasher })
   }
 
   getEntry(k: string): Entry | undefined {
