@@ -42,7 +42,11 @@ function seedOf(n: number): Uint8Array {
 }
 
 /** A genesis with `signers` real keys (indexes 1..signers) and `filler` accounts with arbitrary ids. */
-function bigState(signers: number, filler: number, dayLength = 86_400): { state: LedgerState; keys: { seed: Uint8Array; pk: Uint8Array }[] } {
+function bigState(
+  signers: number,
+  filler: number,
+  dayLength = 86_400,
+): { state: LedgerState; keys: { seed: Uint8Array; pk: Uint8Array }[] } {
   const keys = Array.from({ length: signers }, (_, i) => {
     const seed = seedOf(i)
     return { seed, pk: nodeEd25519.publicKeySync(seed) }
@@ -59,43 +63,74 @@ function bigState(signers: number, filler: number, dayLength = 86_400): { state:
     params: { dayLength },
     validators: [{ id: validatorId(new Uint8Array(32).fill(9)), name: 'v' }],
     teamAccount: accountAddress(new Uint8Array(32).fill(7)),
-    allocations: [...keys.map((k) => accountAddress(k.pk)), ...fillerIds].map((account) => ({ account, amount: '100' })),
+    allocations: [...keys.map((k) => accountAddress(k.pk)), ...fillerIds].map((account) => ({
+      account,
+      amount: '100',
+    })),
   }
   return { state: createGenesisState(parseGenesis(doc)), keys }
 }
 
-function payments(state: LedgerState, keys: { seed: Uint8Array; pk: Uint8Array }[], from: number, count: number): Uint8Array[] {
+function payments(
+  state: LedgerState,
+  keys: { seed: Uint8Array; pk: Uint8Array }[],
+  from: number,
+  count: number,
+): Uint8Array[] {
   const out: Uint8Array[] = []
   for (let i = 0; i < count; i++) {
     const k = keys[(from + i) % keys.length]!
     const dest = keys[(from + i + 1) % keys.length]!
     const seq = state.account(k.pk)!.seq + 1n
-    const tx = { v: 1 as const, source: k.pk, seq, fee: 100n, operations: [{ type: 'payment' as const, destination: dest.pk, amount: 1_000n }] }
-    const env: TransactionEnvelope = { tx, signatures: [{ publicKey: k.pk, signature: nodeEd25519.signSync(k.seed, transactionHash(networkId, tx)) }] }
+    const tx = {
+      v: 1 as const,
+      source: k.pk,
+      seq,
+      fee: 100n,
+      operations: [{ type: 'payment' as const, destination: dest.pk, amount: 1_000n }],
+    }
+    const env: TransactionEnvelope = {
+      tx,
+      signatures: [
+        { publicKey: k.pk, signature: nodeEd25519.signSync(k.seed, transactionHash(networkId, tx)) },
+      ],
+    }
     out.push(TransactionEnvelopeType.encode(env))
   }
   return out
 }
 
 /** Decode, check and close one ledger of submitted transaction bytes; returns [verify ms, apply ms]. */
-async function ledgerOf(state: LedgerState, wire: Uint8Array[], verifier: BatchVerifier, step = 5n): Promise<[number, number]> {
+async function ledgerOf(
+  state: LedgerState,
+  wire: Uint8Array[],
+  verifier: BatchVerifier,
+  step = 5n,
+): Promise<[number, number]> {
   const t0 = performance.now()
   const txs = wire.map((b) => TransactionEnvelopeType.decode(b))
   const checks = txs.flatMap((t) => transactionChecks(state, networkId, t))
   const passed = await runChecks(checks, { verifier, argon2id: wasmArgon2id })
   const t1 = performance.now()
-  const prepared = txs.map((t) => prepare(networkId, t)).sort((a, b) => Buffer.compare(Buffer.from(a.hash), Buffer.from(b.hash)))
-  const set = { v: 1 as const, previousLedgerHash: state.headerHash, txs: prepared.map((p) => p.envelope) }
+  const prepared = txs
+    .map((t) => prepare(networkId, t))
+    .sort((a, b) => Buffer.compare(Buffer.from(a.hash), Buffer.from(b.hash)))
+  const set = {
+    v: 1 as const,
+    previousLedgerHash: state.headerHash,
+    txs: prepared.map((p) => p.envelope),
+    attestations: [],
+  }
   const value: LedgerValue = {
     v: 1,
     txSetHash: txSetHash(set),
     closeTime: state.header.value.closeTime + step,
     previousLedgerHash: state.headerHash,
     upgrades: [],
-    attestations: [],
   }
   const r = closeLedger(state, value, set, { networkId, passed })
-  if (r.results.some((x) => x.code !== 'tx_success')) throw new Error(`bench: a payment failed: ${r.results.find((x) => x.code !== 'tx_success')!.code}`)
+  if (r.results.some((x) => x.code !== 'tx_success'))
+    throw new Error(`bench: a payment failed: ${r.results.find((x) => x.code !== 'tx_success')!.code}`)
   return [t1 - t0, performance.now() - t1]
 }
 
@@ -155,10 +190,15 @@ export default async function (b: Bench): Promise<void> {
   const [, applyMs] = await ledgerOf(big.state, wire, inline)
   // The tree alone: 2,000 leaf updates (what 1,000 payments change) then the root.
   const tree = big.state.tree
-  const updates = big.keys.slice(0, 1000).flatMap((k, i) => [
-    [entryKeyHash({ type: 'account', id: k.pk }), new Uint8Array(32).fill(i & 255)] as const,
-    [entryKeyHash({ type: 'account', id: big.keys[(i + 500) % 1000]!.pk }), new Uint8Array(32).fill(7)] as const,
-  ])
+  const updates = big.keys
+    .slice(0, 1000)
+    .flatMap((k, i) => [
+      [entryKeyHash({ type: 'account', id: k.pk }), new Uint8Array(32).fill(i & 255)] as const,
+      [
+        entryKeyHash({ type: 'account', id: big.keys[(i + 500) % 1000]!.pk }),
+        new Uint8Array(32).fill(7),
+      ] as const,
+    ])
   const tRoot = performance.now()
   for (const [k, v] of updates) tree.set(k, v)
   tree.root()
@@ -175,17 +215,24 @@ export default async function (b: Bench): Promise<void> {
   }
   // The sweep reads the account entries: mark each as having day 0 unsettled.
   for (const [k, e] of big.state.entries) {
-    if (e.type === 'account') big.state.entries.set(k, { ...e, checkIns: { total: 7, lastDay: 0n, streak: 7 }, unsettledDay: 0n })
+    if (e.type === 'account')
+      big.state.entries.set(k, { ...e, checkIns: { total: 7, lastDay: 0n, streak: 7 }, unsettledDay: 0n })
   }
   const pools = big.state.pools()
   big.state.entries.set('O', { ...pools, everCheckedIn: BigInt(n) })
   const heap1 = process.memoryUsage().heapUsed
   const nextDay = big.state.params().genesisTime + big.state.params().dayLength
   const tClose = performance.now()
-  const set = { v: 1 as const, previousLedgerHash: big.state.headerHash, txs: [] }
+  const set = { v: 1 as const, previousLedgerHash: big.state.headerHash, txs: [], attestations: [] }
   const r = closeLedger(
     big.state,
-    { v: 1, txSetHash: txSetHash(set), closeTime: nextDay, previousLedgerHash: big.state.headerHash, upgrades: [], attestations: [] },
+    {
+      v: 1,
+      txSetHash: txSetHash(set),
+      closeTime: nextDay,
+      previousLedgerHash: big.state.headerHash,
+      upgrades: [],
+    },
     set,
     { networkId, passed: new Set() },
   )
@@ -193,15 +240,31 @@ export default async function (b: Bench): Promise<void> {
   const heap2 = process.memoryUsage().heapUsed
   const day0 = big.state.day(0n)!
   b.table([
-    { measure: 'build genesis state of 1,000,000 accounts', value: `${fmt(buildMs / 1000, 1)} s`, note: `heap ≈ ${mib(heapState)}` },
-    { measure: 'ledger of 1,000 payments over 1M accounts (apply only)', value: `${fmt(applyMs, 0)} ms`, note: 'includes the state-root update' },
-    { measure: 'state-tree update: 2,000 leaves + root over 1M', value: `${fmt(rootMs, 0)} ms`, note: `${fmt(rootMs / 2000, 3)} ms per leaf` },
+    {
+      measure: 'build genesis state of 1,000,000 accounts',
+      value: `${fmt(buildMs / 1000, 1)} s`,
+      note: `heap ≈ ${mib(heapState)}`,
+    },
+    {
+      measure: 'ledger of 1,000 payments over 1M accounts (apply only)',
+      value: `${fmt(applyMs, 0)} ms`,
+      note: 'includes the state-root update',
+    },
+    {
+      measure: 'state-tree update: 2,000 leaves + root over 1M',
+      value: `${fmt(rootMs, 0)} ms`,
+      note: `${fmt(rootMs / 2000, 3)} ms per leaf`,
+    },
     {
       measure: 'ledger closing a day of 1,000,000 miners',
       value: `${fmt(closeMs, 0)} ms`,
       note: `goal < 1,000 ms (${fmt(closeMs / 1000, 2)} of the budget); ${fmt(Number(day0.totalPoints))} points, payout root ${r.header.payoutRoot ? 'set' : 'missing'}`,
     },
-    { measure: 'memory of the close (heap growth)', value: mib(heap2 - heap1), note: `payout table ${mib(day0.payoutCount * 56)}` },
+    {
+      measure: 'memory of the close (heap growth)',
+      value: mib(heap2 - heap1),
+      note: `payout table ${mib(day0.payoutCount * 56)}`,
+    },
   ])
   b.note(
     'The close computes every miner’s weight (pioneer, circle, referral, node) from the mining index’s flat arrays, ' +
@@ -211,7 +274,10 @@ export default async function (b: Bench): Promise<void> {
 
   // --- Puzzle -------------------------------------------------------------------------------
   b.section('ledger-puzzle', 'Ledger: the check-in puzzle')
-  const params = { memoryKiB: DEFAULT_PARAMS.puzzleMemoryKiB, difficultyBits: DEFAULT_PARAMS.checkInDifficulty }
+  const params = {
+    memoryKiB: DEFAULT_PARAMS.puzzleMemoryKiB,
+    difficultyBits: DEFAULT_PARAMS.checkInDifficulty,
+  }
   const solves: number[] = []
   const attempts: number[] = []
   for (let i = 0; i < 8; i++) {
@@ -229,10 +295,19 @@ export default async function (b: Bench): Promise<void> {
   const avgSolve = solves.reduce((a, x) => a + x, 0) / solves.length
   const avgAttempts = attempts.reduce((a, x) => a + x, 0) / attempts.length
   b.table([
-    { measure: 'Argon2id parameters', value: `m = ${params.memoryKiB} KiB, t = 1, p = 1; ${params.difficultyBits} zero bits (2^${params.difficultyBits} = ${2 ** params.difficultyBits} attempts expected)` },
-    { measure: 'solve (one core, mean of 8)', value: `${fmt(avgSolve, 0)} ms (${fmt(avgAttempts, 0)} attempts, ${fmt(avgSolve / avgAttempts, 2)} ms each)` },
+    {
+      measure: 'Argon2id parameters',
+      value: `m = ${params.memoryKiB} KiB, t = 1, p = 1; ${params.difficultyBits} zero bits (2^${params.difficultyBits} = ${2 ** params.difficultyBits} attempts expected)`,
+    },
+    {
+      measure: 'solve (one core, mean of 8)',
+      value: `${fmt(avgSolve, 0)} ms (${fmt(avgAttempts, 0)} attempts, ${fmt(avgSolve / avgAttempts, 2)} ms each)`,
+    },
     { measure: 'verify (one evaluation)', value: `${fmt(verifyMs, 2)} ms` },
-    { measure: 'validator cost of 1M check-ins/day', value: `${fmt((verifyMs * 1e6) / 1000 / 60, 0)} CPU-minutes per day` },
+    {
+      measure: 'validator cost of 1M check-ins/day',
+      value: `${fmt((verifyMs * 1e6) / 1000 / 60, 0)} CPU-minutes per day`,
+    },
   ])
   b.note(
     'Goals: solving takes about a second of a phone core, verifying a few milliseconds. Phone cores run WASM ' +

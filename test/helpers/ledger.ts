@@ -189,7 +189,7 @@ export class TestLedger {
   async close(
     txs: readonly TransactionEnvelope[] = [],
     step = 1n,
-    extra: Partial<LedgerValue> = {},
+    extra: { upgrades?: LedgerValue['upgrades']; attestations?: TransactionSet['attestations'] } = {},
   ): Promise<CloseResult> {
     const passed = await this.checks(txs)
     const closeTime = this.closeTime + step
@@ -203,15 +203,14 @@ export class TestLedger {
       v: 1,
       previousLedgerHash: this.state.headerHash,
       txs: prepared.map((p) => p.envelope),
+      attestations: extra.attestations ?? [],
     }
     const value: LedgerValue = {
       v: 1,
       txSetHash: txSetHash(set),
       closeTime,
       previousLedgerHash: this.state.headerHash,
-      upgrades: [],
-      attestations: [],
-      ...extra,
+      upgrades: extra.upgrades ?? [],
     }
     const r = closeLedger(this.state, value, set, { networkId, passed, checkInvariants: true })
     this.closeTime = closeTime

@@ -4,7 +4,7 @@
  * the diff to persist (Lodestar's stateTransition shape).
  *
  * Order of work, identical on every validator:
- *   1. count the attestations the value carries for the previous ledger (node bonus), in that
+ *   1. count the attestations the set carries for the previous ledger (node bonus), in that
  *      ledger's day;
  *   2. close any mining day(s) that ended before this ledger's close time (daily.ts), and open the new
  *      day with its beacon (the previous header's hash);
@@ -95,7 +95,7 @@ export function closeLedger(
   }
 
   // 1. Attestations of the previous slot count for the previous ledger's day, before that day closes.
-  countAttestations(txn, state.header.day, value)
+  countAttestations(txn, state.header.day, txSet)
 
   // 2. Day rollover.
   let payoutRoot: Uint8Array | undefined
@@ -198,16 +198,16 @@ export function newDay(day: bigint, beacon: Uint8Array, firstLedger: bigint) {
 }
 
 /**
- * Add one attestation per validator in the value to `day`'s counts. The value was validated before
- * SCP accepted it, including every attestation's signature (relay: attestation checks), so counting is
- * all that is left.
+ * Add one attestation per validator in the set to `day`'s counts. The set was validated before SCP
+ * accepted its value, including every attestation's signature (attestations.ts), so counting is all
+ * that is left.
  */
-function countAttestations(txn: Txn, day: bigint, value: LedgerValue): void {
-  if (value.attestations.length === 0) return
+function countAttestations(txn: Txn, day: bigint, set: TransactionSet): void {
+  if (set.attestations.length === 0) return
   const entry = txn.day(day)
   if (!entry || entry.closed) return
   const counts = new Map(entry.validatorSignatures.map((v) => [idString(v.validator), { ...v }]))
-  for (const a of value.attestations) {
+  for (const a of set.attestations) {
     const k = idString(a.validator)
     const c = counts.get(k)
     if (c) c.count++

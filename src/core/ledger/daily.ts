@@ -27,14 +27,7 @@ import { SUPPLY_CAP, UNITS_PER_WATT } from './amounts.js'
 import type { LedgerEnv } from './context.js'
 import { idString } from './keys.js'
 import { settle } from './ops/settle.js'
-import {
-  findRecord,
-  type PayoutTable,
-  POINTS,
-  payoutRoot,
-  RECORD_BYTES,
-  readRecord,
-} from './payouts.js'
+import { findRecord, type PayoutTable, POINTS, payoutRoot, RECORD_BYTES, readRecord } from './payouts.js'
 import type { LedgerState, Txn } from './state.js'
 import { MAX_CIRCLE } from './types.js'
 
@@ -171,7 +164,9 @@ export function closeDay(state: LedgerState, txn: Txn, d: bigint): DayCloseSumma
     view.setBigUint64(o + 48, feeFor.get(p)!)
   }
   const table: PayoutTable | undefined =
-    miners > 0 ? { day: d, count: miners, records, root: payoutRoot(records, miners, state.hasher) } : undefined
+    miners > 0
+      ? { day: d, count: miners, records, root: payoutRoot(records, miners, state.hasher) }
+      : undefined
 
   // Team reserve: linear release by mining day.
   const vestedDays = BigInt(Math.min(Number(d) + 1, params.teamVestingDays))

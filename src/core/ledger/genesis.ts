@@ -199,7 +199,10 @@ export function genesisBeacon(networkId: Uint8Array): Uint8Array {
 }
 
 /** Build the state of ledger 1 from a validated genesis config. */
-export function createGenesisState(config: GenesisConfig, options: { hasher?: (b: Uint8Array) => Uint8Array } = {}): LedgerState {
+export function createGenesisState(
+  config: GenesisConfig,
+  options: { hasher?: (b: Uint8Array) => Uint8Array } = {},
+): LedgerState {
   const networkId = networkIdOf(config.networkPassphrase)
   const state = new LedgerState(options)
   const txn = new Txn(state)
@@ -260,7 +263,7 @@ export function createGenesisState(config: GenesisConfig, options: { hasher?: (b
     throw new Error('genesis: shares do not add up to the cap')
 
   const zero = new Uint8Array(32)
-  const emptySet = { v: 1 as const, previousLedgerHash: zero, txs: [] }
+  const emptySet = { v: 1 as const, previousLedgerHash: zero, txs: [], attestations: [] }
   const header: LedgerHeader = {
     v: 1,
     protocolVersion: 1,
@@ -272,7 +275,6 @@ export function createGenesisState(config: GenesisConfig, options: { hasher?: (b
       closeTime: BigInt(config.genesisTime),
       previousLedgerHash: zero,
       upgrades: [],
-      attestations: [],
     },
     txSetHash: txSetHash(emptySet),
     resultsRoot: merkleRoot([]),

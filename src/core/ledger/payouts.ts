@@ -91,7 +91,11 @@ export function chunksOf(records: Uint8Array, count: number): Uint8Array[] {
   return chunks
 }
 
-export function payoutRoot(records: Uint8Array, count: number, hasher: (b: Uint8Array) => Uint8Array = sha256): Uint8Array {
+export function payoutRoot(
+  records: Uint8Array,
+  count: number,
+  hasher: (b: Uint8Array) => Uint8Array = sha256,
+): Uint8Array {
   return merkleRoot(chunksOf(records, count), hasher)
 }
 

@@ -21,6 +21,7 @@ import type { Reader } from './state.js'
 import { Txn } from './state.js'
 import { validateTransaction } from './transaction.js'
 import {
+  type Attestation,
   type LedgerValue,
   PARAM_NAMES,
   type ParamName,
@@ -66,6 +67,7 @@ export function buildTransactionSet(
   candidates: readonly PreparedTx[],
   env: LedgerEnv,
   previousLedgerHash: Uint8Array,
+  attestations: readonly Attestation[] = [],
 ): BuildResult {
   const maxOps = view.params().maxOpsPerLedger
   const excluded: BuildResult['excluded'] = []
@@ -140,7 +142,8 @@ export function buildTransactionSet(
     }
   }
   const txs = [...included].sort((a, b) => compareBytes(a.hash, b.hash)).map((t) => t.envelope)
-  return { set: { v: 1, previousLedgerHash, txs }, included, excluded }
+  const atts = [...attestations].sort((a, b) => compareBytes(a.validator, b.validator))
+  return { set: { v: 1, previousLedgerHash, txs, attestations: atts }, included, excluded }
 }
 
 /** Stand-in for an account created earlier in the same set, so its later transactions validate by sequence. */
@@ -176,6 +179,11 @@ export function validateTransactionSet(
   for (let i = 1; i < prepared.length; i++) {
     if (compareBytes(prepared[i - 1]!.hash, prepared[i]!.hash) >= 0) {
       return { ok: false, reason: 'transactions not in canonical order, or duplicated' }
+    }
+  }
+  for (let i = 1; i < set.attestations.length; i++) {
+    if (compareBytes(set.attestations[i - 1]!.validator, set.attestations[i]!.validator) >= 0) {
+      return { ok: false, reason: 'attestations not sorted by validator, or duplicated' }
     }
   }
   let ops = 0
@@ -250,7 +258,7 @@ export interface ValueContext {
  * Validate a proposed value for the ledger after `view` (stellar-core's HerderSCPDriver::validateValue):
  * close time strictly after the last and at most `closeTimeDriftSeconds` ahead of our clock; the
  * previous ledger is ours (else 'maybeValid': valid for a ledger we do not have); upgrades known, in
- * range, sorted and unique; attestations sorted by validator and unique.
+ * range, sorted and unique.
  */
 export function validateValueShape(
   value: LedgerValue,
@@ -275,11 +283,6 @@ export function validateValueShape(
       return { level: 'invalid', reason: 'upgrades not sorted by parameter, or duplicated' }
     }
   }
-  for (let i = 1; i < value.attestations.length; i++) {
-    if (compareBytes(value.attestations[i - 1]!.validator, value.attestations[i]!.validator) >= 0) {
-      return { level: 'invalid', reason: 'attestations not sorted by validator, or duplicated' }
-    }
-  }
   return { level: 'fullyValidated', reason: '' }
 }
 
@@ -287,8 +290,7 @@ export function validateValueShape(
  * Combine the confirmed candidates of a slot into one value (stellar-core's combineCandidates): the
  * transaction set with the most operations, then the highest total fees, then the smallest hash XOR
  * the hash of all candidates (a tie-break no proposer can aim for); the close time comes with the
- * chosen set (CAP-0034); upgrades are merged, keeping the highest value per parameter; attestations
- * are merged, one per validator.
+ * chosen set (CAP-0034); upgrades are merged, keeping the highest value per parameter.
  */
 export function combineCandidates(
   candidates: readonly LedgerValue[],
@@ -319,17 +321,9 @@ export function combineCandidates(
   const upgrades = new Map<ParamName, bigint>()
   for (const c of candidates)
     for (const u of c.upgrades) if ((upgrades.get(u.param) ?? -1n) < u.value) upgrades.set(u.param, u.value)
-  const attestations = new Map<string, LedgerValue['attestations'][number]>()
-  for (const c of candidates)
-    for (const a of c.attestations)
-      if (!attestations.has(idString(a.validator))) attestations.set(idString(a.validator), a)
   const merged: Upgrade[] = PARAM_NAMES.filter((p) => upgrades.has(p)).map((p) => ({
     param: p,
     value: upgrades.get(p)!,
   }))
-  return {
-    ...best,
-    upgrades: merged,
-    attestations: [...attestations.values()].sort((a, b) => compareBytes(a.validator, b.validator)),
-  }
+  return { ...best, upgrades: merged }
 }

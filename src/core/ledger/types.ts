@@ -95,8 +95,9 @@ export type Upgrade = Infer<typeof Upgrade>
 
 /**
  * A validator's EXTERNALIZE for the previous slot, compactly: the statement is rebuilt from these
- * fields and the previous ledger's value, then its signature checked. The value of slot N carries the
- * attestations of slot N−1 the proposer holds: they count towards the node bonus (PRODUCT §4.4).
+ * fields and the previous ledger's value, then its signature checked. The transaction set of slot N
+ * carries the attestations of slot N−1 its proposer holds: they count towards the node bonus
+ * (PRODUCT §4.4). They travel in the set, not the SCP value, so values stay ~100 bytes.
  */
 export const Attestation = struct('Attestation', {
   validator: publicKey,
@@ -116,10 +117,9 @@ export const LedgerValue = struct('LedgerValue', {
   closeTime: u64,
   previousLedgerHash: hash32,
   upgrades: list(Upgrade, MAX_UPGRADES),
-  attestations: list(Attestation, MAX_ATTESTATIONS),
 })
 export type LedgerValue = Infer<typeof LedgerValue>
-export const LedgerValueType = messageType('LedgerValue', LedgerValue, 32 * 1024)
+export const LedgerValueType = messageType('LedgerValue', LedgerValue, 512)
 
 /** Hard cap on transactions in one set, whatever maxOpsPerLedger says (decoding limit). */
 export const MAX_TXS_PER_SET = 10_000
@@ -127,6 +127,7 @@ export const TransactionSet = struct('TransactionSet', {
   v: version(1),
   previousLedgerHash: hash32,
   txs: list(TransactionEnvelope, MAX_TXS_PER_SET),
+  attestations: list(Attestation, MAX_ATTESTATIONS),
 })
 export type TransactionSet = Infer<typeof TransactionSet>
 export const TransactionSetType = messageType('TransactionSet', TransactionSet, 24 * 1024 * 1024)

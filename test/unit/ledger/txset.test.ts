@@ -88,7 +88,6 @@ describe('the SCP value', () => {
     closeTime: l.closeTime + 5n,
     previousLedgerHash: l.state.headerHash,
     upgrades: [],
-    attestations: [],
     ...over,
   })
 
