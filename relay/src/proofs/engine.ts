@@ -7,8 +7,12 @@
  */
 import { availableParallelism } from 'node:os'
 import type { AbortSignalLike } from '../../../src/core/abort.js'
-import type { JobResult, ProofJob, ProofProgress } from '../../../src/core/proofs/jobs.js'
-import type { HashAlgorithm } from '../../../src/core/proofs/params.js'
+import {
+  type JobResult,
+  jobHashAlgorithm,
+  type ProofJob,
+  type ProofProgress,
+} from '../../../src/core/proofs/jobs.js'
 import { spawnTsWorker } from '../util/ts-worker.js'
 import type { WorkerMessage } from './worker.js'
 
@@ -31,23 +35,6 @@ export interface ProofEngine {
   run<J extends ProofJob>(job: J, options?: JobOptions): Promise<JobResult<J>>
   /** Jobs running or queued. */
   readonly pending: number
-}
-
-function algorithmOf(job: ProofJob): HashAlgorithm {
-  switch (job.op) {
-    case 'seal':
-      return job.request.params.hash
-    case 'provePoSt':
-      return job.request.params.hash
-    case 'proveSeal':
-    case 'unseal':
-      return job.params.hash
-    case 'verifySeal':
-    case 'verifyPoSt':
-      return job.context.params.hash
-    default:
-      return 'blake3'
-  }
 }
 
 export function createProofEngine(init: ProofEngineInit): ProofEngine {
@@ -79,7 +66,7 @@ export function createProofEngine(init: ProofEngineInit): ProofEngine {
           signal?.throwIfAborted()
           return await new Promise((resolve, reject) => {
             const worker = spawnTsWorker(new URL('./worker.ts', import.meta.url), {
-              data: { root: init.root, job, algorithm: algorithmOf(job) },
+              data: { root: init.root, job, algorithm: jobHashAlgorithm(job) },
             })
             let settled = false
             const settle = (fn: () => void) => {

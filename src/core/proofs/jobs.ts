@@ -8,7 +8,7 @@ import type { AbortSignalLike } from '../abort.js'
 import { toHex } from '../codec/bytes.js'
 import type { SealedSectorInfo } from './codecs.js'
 import type { Hasher } from './hasher.js'
-import type { ProofParams } from './params.js'
+import type { HashAlgorithm, ProofParams } from './params.js'
 import { encodeSealProof, proveSeal, type SealSeed, type SealVerifyContext, verifySeal } from './porep.js'
 import {
   encodePoSt,
@@ -152,4 +152,23 @@ export async function runProofJob<J extends ProofJob>(
     }
   }
   return (await run()) as JobResult<J>
+}
+
+/** The hash a job's parameters call for (the worker creates its hasher from it). */
+export function jobHashAlgorithm(job: ProofJob): HashAlgorithm {
+  switch (job.op) {
+    case 'seal':
+      return job.request.params.hash
+    case 'provePoSt':
+      return job.request.params.hash
+    case 'proveSeal':
+    case 'unseal':
+      return job.params.hash
+    case 'verifySeal':
+    case 'verifyPoSt':
+      return job.context.params.hash
+    default:
+      // finalize and status hash nothing.
+      return 'blake3'
+  }
 }
