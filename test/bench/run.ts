@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import '../setup/node-polyfills.js'
+import '../../relay/src/polyfills.js'
 import type { Bench, Section } from './lib.js'
 
 const dir = fileURLToPath(new URL('.', import.meta.url))

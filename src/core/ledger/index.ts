@@ -7,6 +7,7 @@
  * const { header, results } = closeLedger(state, value, txSet, { networkId, passed })
  */
 export * from './amounts.js'
+export * from './attestations.js'
 export * from './checks.js'
 export * from './close.js'
 export * from './context.js'
@@ -17,6 +18,7 @@ export * from './keys.js'
 export * from './payouts.js'
 export * from './proofs.js'
 export * from './puzzle.js'
+export * from './restore.js'
 export * from './state.js'
 export * from './transaction.js'
 export * from './txset.js'

@@ -14,7 +14,8 @@
  */
 import { compareBytes, concatBytes, equalBytes, toHex } from '../codec/bytes.js'
 import { sha256 } from '../codec/hash.js'
-import { transactionHash } from './checks.js'
+import { attestationCheck } from './attestations.js'
+import { type Check, transactionChecks, transactionHash } from './checks.js'
 import type { LedgerEnv } from './context.js'
 import { idString } from './keys.js'
 import type { Reader } from './state.js'
@@ -22,6 +23,7 @@ import { Txn } from './state.js'
 import { validateTransaction } from './transaction.js'
 import {
   type Attestation,
+  type LedgerHeader,
   type LedgerValue,
   PARAM_NAMES,
   type ParamName,
@@ -161,6 +163,19 @@ function placeholderAccount(seq: bigint, source: Uint8Array) {
   }
 }
 
+/** Every check a transaction set needs: its transactions' and its attestations' (of the last ledger). */
+export function transactionSetChecks(
+  view: Reader,
+  networkId: Uint8Array,
+  set: TransactionSet,
+  lastHeader: LedgerHeader,
+): Check[] {
+  return [
+    ...set.txs.flatMap((t) => transactionChecks(view, networkId, t)),
+    ...set.attestations.map((a) => attestationCheck(networkId, lastHeader.seq, lastHeader.value, a)),
+  ]
+}
+
 export type SetValidation = { ok: true; ops: number; fees: bigint } | { ok: false; reason: string }
 
 /**
@@ -171,8 +186,9 @@ export function validateTransactionSet(
   view: Reader,
   set: TransactionSet,
   env: LedgerEnv,
-  lastHeaderHash: Uint8Array,
+  last: { header: LedgerHeader; hash: Uint8Array },
 ): SetValidation {
+  const lastHeaderHash = last.hash
   if (!equalBytes(set.previousLedgerHash, lastHeaderHash))
     return { ok: false, reason: 'built on another ledger' }
   const prepared = set.txs.map((e) => prepare(env.ctx.networkId, e))
@@ -184,6 +200,11 @@ export function validateTransactionSet(
   for (let i = 1; i < set.attestations.length; i++) {
     if (compareBytes(set.attestations[i - 1]!.validator, set.attestations[i]!.validator) >= 0) {
       return { ok: false, reason: 'attestations not sorted by validator, or duplicated' }
+    }
+  }
+  for (const a of set.attestations) {
+    if (!env.ctx.passed.has(attestationCheck(env.ctx.networkId, last.header.seq, last.header.value, a).id)) {
+      return { ok: false, reason: 'an attestation signature does not verify' }
     }
   }
   let ops = 0
