@@ -434,7 +434,7 @@ export class Validator {
       if (!dv.ok) continue // SCP's validateValue rejects it
       const h = toHex(dv.value.txSetHash)
       const cached = this.txSets.get(h)
-      if (!cached || !cached.checked) need.add(`t${h}`)
+      if (!cached?.checked) need.add(`t${h}`)
     }
     return need
   }
@@ -966,7 +966,7 @@ export class Validator {
     )
     if (shape.level !== 'fullyValidated') return shape.level
     const c = this.txSets.get(toHex(value.txSetHash))
-    if (!c || !c.checked) return 'maybeValid'
+    if (!c?.checked) return 'maybeValid'
     const v = this.setValidation(c, value.closeTime)
     if (!v.ok) this.log.debug('invalid transaction set proposed', { slot, reason: v.reason })
     return v.ok ? 'fullyValidated' : 'invalid'

@@ -37,7 +37,9 @@ export class MemoryStore implements NodeStore {
     }
     for (const t of diff.payoutTablesAdded) this.tables.set(t.day, t)
     for (const d of diff.payoutTablesRemoved) this.tables.delete(d)
-    record.txHashes.forEach((h, index) => this.txs.set(toHex(h), { seq: record.seq, index }))
+    record.txHashes.forEach((h, index) => {
+      this.txs.set(toHex(h), { seq: record.seq, index })
+    })
     this.last = record.seq
   }
   txLocation(hash: Uint8Array) {

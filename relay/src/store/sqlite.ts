@@ -171,7 +171,9 @@ export class SqliteStore implements NodeStore {
     }
     for (const t of diff.payoutTablesAdded) this.stmts.putTable.run(t.day, t.count, t.records, t.root)
     for (const d of diff.payoutTablesRemoved) this.stmts.delTable.run(d)
-    record.txHashes.forEach((h, i) => this.stmts.putTx.run(h, record.seq, i))
+    record.txHashes.forEach((h, i) => {
+      this.stmts.putTx.run(h, record.seq, i)
+    })
   }
 
   commitLedger(record: LedgerRecord, diff: LedgerDiff) {
