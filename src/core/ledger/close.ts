@@ -43,8 +43,11 @@ import {
 
 export interface LedgerDiff {
   seq: bigint
-  /** Every entry written by this ledger (undefined: deleted), by map key. */
-  entries: { key: string; entry: Entry | undefined }[]
+  /**
+   * Every entry written by this ledger (undefined: deleted), by map key, with its value before the
+   * ledger (undefined: it did not exist) so a view of the previous ledger can be rebuilt.
+   */
+  entries: { key: string; entry: Entry | undefined; before: Entry | undefined }[]
   /** Payout tables created by day closes in this ledger. */
   payoutTablesAdded: PayoutTable[]
   /** Days whose payout tables were fully credited and dropped. */
@@ -237,11 +240,11 @@ export function commit(
     if (v === null) {
       state.entries.delete(k)
       state.tree.set(entryKeyHash(key, state.hasher), undefined)
-      entries.push({ key: k, entry: undefined })
+      entries.push({ key: k, entry: undefined, before: old })
     } else {
       state.entries.set(k, v)
       state.tree.set(entryKeyHash(key, state.hasher), state.hasher(EntryType.encode(v)))
-      entries.push({ key: k, entry: v })
+      entries.push({ key: k, entry: v, before: old })
       if (v.type === 'account') touchedAccounts.push(k)
     }
   }

@@ -8,6 +8,7 @@
  */
 export * from './amounts.js'
 export * from './attestations.js'
+export * from './certified-view.js'
 export * from './checks.js'
 export * from './close.js'
 export * from './context.js'
