@@ -127,10 +127,19 @@ export function postChallenge(
   sectors: number,
   leaves: number,
 ): { sector: number; leaf: number } {
-  return {
-    sector: Number(readU64be(seed, 0) % BigInt(sectors)),
-    leaf: Number(readU64be(seed, 8) % BigInt(leaves)),
-  }
+  return { sector: u64Mod(seed, 0, sectors), leaf: u64Mod(seed, 8, leaves) }
+}
+
+/**
+ * u64be(bytes[offset ..]) mod m for m < 2^32, in exact double arithmetic (every intermediate stays
+ * below 2^53): the same value as the BigInt expression, without BigInt's cost in the validator loop.
+ */
+export function u64Mod(bytes: Uint8Array, offset: number, m: number): number {
+  if (!(Number.isInteger(m) && m >= 1 && m <= 0xffffffff))
+    throw new RangeError(`u64Mod: modulus ${m} out of range`)
+  let r = 0
+  for (let i = 0; i < 8; i += 2) r = (r * 65536 + ((bytes[offset + i]! << 8) | bytes[offset + i + 1]!)) % m
+  return r
 }
 
 /**

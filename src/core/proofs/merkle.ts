@@ -197,21 +197,23 @@ export function verifyOpening(
   if (!(Number.isInteger(index) && index >= 0 && index < 2 ** depth)) return false
   const input = h.input
   const out = h.output
-  // cur lives in input at 0 or 32 depending on the side; copy the digest back each level.
-  const cur = new Uint8Array(32)
-  cur.set(leaf)
+  // The running node is copied byte-wise next to its sibling each level (no allocation: this is the
+  // validator's hot loop, 20 levels × 64–512 rounds per PoSt).
+  for (let i = 0; i < 32; i++) scratch[i] = leaf[i]!
   for (let k = 0; k < depth; k++) {
-    const sib = path.subarray(k * 32, k * 32 + 32)
-    if ((index >>> k) & 1) {
-      input.set(sib, 0)
-      input.set(cur, 32)
-    } else {
-      input.set(cur, 0)
-      input.set(sib, 32)
+    const s = k * 32
+    const right = (index >>> k) & 1
+    const curAt = right ? 32 : 0
+    const sibAt = right ? 0 : 32
+    for (let i = 0; i < 32; i++) {
+      input[curAt + i] = scratch[i]!
+      input[sibAt + i] = path[s + i]!
     }
     h.digest(64)
-    cur.set(out.subarray(0, 32))
+    for (let i = 0; i < 32; i++) scratch[i] = out[i]!
   }
-  for (let i = 0; i < 32; i++) if (cur[i] !== root[i]) return false
+  for (let i = 0; i < 32; i++) if (scratch[i] !== root[i]) return false
   return true
 }
+
+const scratch = new Uint8Array(32)

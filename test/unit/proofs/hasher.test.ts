@@ -47,3 +47,27 @@ describe('hashers', () => {
     }
   })
 })
+
+describe('u64Mod', () => {
+  it('equals the BigInt reduction of a big-endian u64 for moduli up to 2^32 − 1', async () => {
+    const { u64Mod } = await import('../../../src/core/proofs/index.js')
+    const { readU64be } = await import('../../../src/core/codec/index.js')
+    for (let i = 0; i < 2000; i++) {
+      const b = pseudoRandomBytes(16, i + 1)
+      for (const m of [
+        1,
+        2,
+        3,
+        64,
+        1000,
+        2 ** 20,
+        2 ** 25,
+        2 ** 31 - 1,
+        2 ** 32 - 1,
+        (i * 7919) % 2 ** 30 || 1,
+      ])
+        expect(u64Mod(b, 8, m)).toBe(Number(readU64be(b, 8) % BigInt(m)))
+    }
+    expect(() => u64Mod(new Uint8Array(8), 0, 0)).toThrow(RangeError)
+  })
+})
