@@ -8,7 +8,7 @@
  * counterpart: the driver's validation levels are invalid / maybeValid / fullyValidated.
  */
 import { compareBytes, equalBytes } from '../codec/bytes.js'
-import { isQuorumAmong, isVBlockingAmong } from './quorum.js'
+import { Latest } from './latest.js'
 import type { Slot } from './slot.js'
 import {
   BALLOT_COUNTER_INFINITY,
@@ -36,6 +36,7 @@ const EMPTY_VALUE: Value = new Uint8Array(0)
 
 export function compareBallots(a: Ballot, b: Ballot): number {
   if (a.counter !== b.counter) return a.counter < b.counter ? -1 : 1
+  if (a.value === b.value) return 0
   const c = compareBytes(a.value, b.value)
   return c < 0 ? -1 : c > 0 ? 1 : 0
 }
@@ -50,7 +51,7 @@ export function compareOptionalBallots(a: Ballot | undefined, b: Ballot | undefi
 
 /** b1 ~ b2: same value. */
 export function areBallotsCompatible(a: Ballot, b: Ballot): boolean {
-  return equalBytes(a.value, b.value)
+  return a.value === b.value || equalBytes(a.value, b.value)
 }
 
 /** b1 ≤ b2 and b1 ≁ b2. */
@@ -149,6 +150,25 @@ function statementBallotCounter(st: Statement): number {
   }
 }
 
+/** The ballots a statement may let us accept or confirm as prepared (`getPrepareCandidates`' hints). */
+function hintBallots(hint: Statement): Ballot[] {
+  const h = hint.pledges
+  switch (h.type) {
+    case 'prepare': {
+      const hints = [h.ballot]
+      if (h.prepared) hints.push(h.prepared)
+      if (h.preparedPrime) hints.push(h.preparedPrime)
+      return hints
+    }
+    case 'confirm':
+      return [ballot(h.nPrepared, h.ballot.value), ballot(BALLOT_COUNTER_INFINITY, h.ballot.value)]
+    case 'externalize':
+      return [ballot(BALLOT_COUNTER_INFINITY, h.commit.value)]
+    default:
+      throw new Error(`hintBallots: expected a ballot statement, got ${h.type}`)
+  }
+}
+
 /** `hasPreparedBallot`: does `st` accept `prepare(b)`? */
 function hasPreparedBallot(b: Ballot, st: Statement): boolean {
   const p = st.pledges
@@ -236,7 +256,7 @@ export class BallotProtocol {
   private high: Ballot | undefined // h
   private commit: Ballot | undefined // c
   /** M: latest ballot statement per node. */
-  readonly latest = new Map<string, Envelope>()
+  readonly latest: Latest
   private valueOverride: Value | undefined // z
   private messageLevel = 0
   private timerExpCount = 0
@@ -244,8 +264,12 @@ export class BallotProtocol {
   private lastEnvelope: Envelope | undefined
   /** Last envelope emitted by this node. */
   private lastEnvelopeEmit: Envelope | undefined
+  private candidatesMemo: { hint: Statement; version: number; candidates: Ballot[] } | undefined
+  private heardMemo: { version: number; counter: number; heard: boolean } | undefined
 
-  constructor(private readonly slot: Slot) {}
+  constructor(private readonly slot: Slot) {
+    this.latest = new Latest((id) => slot.nodeIndex(id))
+  }
 
   // ---- receiving ----
 
@@ -316,7 +340,7 @@ export class BallotProtocol {
   }
 
   private recordEnvelope(envelope: Envelope): void {
-    this.latest.set(envelope.statement.nodeId, envelope)
+    this.latest.set(envelope)
   }
 
   // ---- driving ----
@@ -510,50 +534,47 @@ export class BallotProtocol {
    * hint's ballots, every ballot in M that is below and compatible with one of them.
    */
   private getPrepareCandidates(hint: Statement): Ballot[] {
-    const hints: Ballot[] = []
-    const h = hint.pledges
-    switch (h.type) {
-      case 'prepare':
-        hints.push(h.ballot)
-        if (h.prepared) hints.push(h.prepared)
-        if (h.preparedPrime) hints.push(h.preparedPrime)
-        break
-      case 'confirm':
-        hints.push(ballot(h.nPrepared, h.ballot.value), ballot(BALLOT_COUNTER_INFINITY, h.ballot.value))
-        break
-      case 'externalize':
-        hints.push(ballot(BALLOT_COUNTER_INFINITY, h.commit.value))
-        break
-      default:
-        throw new Error(`getPrepareCandidates: expected a ballot statement, got ${h.type}`)
-    }
+    // steps 1 and 2 ask for the same hint; reuse the answer while M is unchanged
+    const memo = this.candidatesMemo
+    if (memo !== undefined && memo.hint === hint && memo.version === this.latest.version)
+      return memo.candidates
+    const hints = hintBallots(hint)
+    // the same ballot usually comes from many nodes: keep one (exact duplicates by object identity
+    // here, equal contents in sortedDistinctBallots)
     const candidates: Ballot[] = []
+    const add = (b: Ballot): void => {
+      for (let i = 0; i < candidates.length; i++) {
+        const c = candidates[i]!
+        if (c.counter === b.counter && c.value === b.value) return
+      }
+      candidates.push(b)
+    }
     for (const top of hints) {
-      for (const env of this.latest.values()) {
-        const p = env.statement.pledges
+      for (const k of this.latest.records.values()) {
+        const p = k.envelope.statement.pledges
         switch (p.type) {
           case 'prepare':
-            if (areBallotsLessAndCompatible(p.ballot, top)) candidates.push(p.ballot)
-            if (p.prepared && areBallotsLessAndCompatible(p.prepared, top)) candidates.push(p.prepared)
-            if (p.preparedPrime && areBallotsLessAndCompatible(p.preparedPrime, top)) {
-              candidates.push(p.preparedPrime)
-            }
+            if (areBallotsLessAndCompatible(p.ballot, top)) add(p.ballot)
+            if (p.prepared && areBallotsLessAndCompatible(p.prepared, top)) add(p.prepared)
+            if (p.preparedPrime && areBallotsLessAndCompatible(p.preparedPrime, top)) add(p.preparedPrime)
             break
           case 'confirm':
             if (areBallotsCompatible(top, p.ballot)) {
-              candidates.push(top)
-              if (p.nPrepared < top.counter) candidates.push(ballot(p.nPrepared, top.value))
+              add(top)
+              if (p.nPrepared < top.counter) add(ballot(p.nPrepared, top.value))
             }
             break
           case 'externalize':
-            if (areBallotsCompatible(top, p.commit)) candidates.push(top)
+            if (areBallotsCompatible(top, p.commit)) add(top)
             break
           default:
             break
         }
       }
     }
-    return sortedDistinctBallots(candidates)
+    const result = sortedDistinctBallots(candidates)
+    this.candidatesMemo = { hint, version: this.latest.version, candidates: result }
+    return result
   }
 
   /** Step 8 helper: raise b to h if b < h. */
@@ -568,6 +589,10 @@ export class BallotProtocol {
   /** Steps 1 and 5: accept `prepare(b)` for the highest candidate that raises p or p'. */
   private attemptAcceptPrepared(hint: Statement): boolean {
     if (this.phase !== 'prepare' && this.phase !== 'confirm') return false
+    // Every candidate is ≤ and compatible with one of the hint's ballots: when each of those is
+    // already below p' or covered by p (or, in CONFIRM, cannot raise p), every candidate would be
+    // skipped below, so skip collecting them (same outcome as stellar-core, sooner).
+    if (hintBallots(hint).every((top) => this.cannotRaisePrepared(top))) return false
     const candidates = this.getPrepareCandidates(hint)
     for (let i = candidates.length - 1; i >= 0; i--) {
       const b = candidates[i]!
@@ -607,6 +632,17 @@ export class BallotProtocol {
     return false
   }
 
+  /** True if no ballot ≤ and compatible with `top` passes attemptAcceptPrepared's filters. */
+  private cannotRaisePrepared(top: Ballot): boolean {
+    if (this.preparedPrime && compareBallots(top, this.preparedPrime) <= 0) return true
+    if (this.prepared && areBallotsLessAndCompatible(top, this.prepared)) return true
+    if (this.phase === 'confirm') {
+      // only ballots b with p ≤ b, b ~ p: impossible below a top that is incompatible or below p
+      return !areBallotsCompatible(this.prepared!, top) || compareBallots(top, this.prepared!) < 0
+    }
+    return false
+  }
+
   private setAcceptPrepared(b: Ballot): boolean {
     let didWork = this.setPrepared(b)
     // clear c if h is now below and incompatible with p or p'
@@ -631,6 +667,9 @@ export class BallotProtocol {
   private attemptConfirmPrepared(hint: Statement): boolean {
     if (this.phase !== 'prepare') return false
     if (!this.prepared) return false
+    // candidates are ≤ the hint's ballots: if those are all ≤ h, none can raise h
+    const high = this.high
+    if (high && hintBallots(hint).every((top) => compareBallots(high, top) >= 0)) return false
     const candidates = this.getPrepareCandidates(hint)
     let i = candidates.length - 1
     let newH: Ballot | undefined
@@ -688,8 +727,8 @@ export class BallotProtocol {
   /** `getCommitBoundariesFromStatements`: the counters bounding the commit intervals on b.x. */
   private getCommitBoundaries(b: Ballot): number[] {
     const res = new Set<number>()
-    for (const env of this.latest.values()) {
-      const p = env.statement.pledges
+    for (const k of this.latest.records.values()) {
+      const p = k.envelope.statement.pledges
       switch (p.type) {
         case 'prepare':
           if (areBallotsCompatible(b, p.ballot) && p.nC !== 0) {
@@ -757,6 +796,8 @@ export class BallotProtocol {
       )
     const boundaries = this.getCommitBoundaries(b)
     if (boundaries.length === 0) return false
+    // in CONFIRM only a higher h counts, and an interval never ends above the highest boundary
+    if (this.phase === 'confirm' && boundaries[boundaries.length - 1]! <= this.high!.counter) return false
     const [lo, hi] = findExtendedInterval(boundaries, pred)
     if (lo === 0) return false
     if (this.phase !== 'confirm' || hi > this.high!.counter) {
@@ -793,11 +834,7 @@ export class BallotProtocol {
   }
 
   private hasVBlockingSubsetStrictlyAheadOf(n: number): boolean {
-    return isVBlockingAmong(
-      this.slot.localNode.quorumSet,
-      this.latest,
-      (env) => statementBallotCounter(env.statement) > n,
-    )
+    return this.slot.isVBlockingWhere(this.latest, (st) => statementBallotCounter(st) > n)
   }
 
   /**
@@ -809,8 +846,8 @@ export class BallotProtocol {
     const localCounter = this.current ? this.current.counter : 0
     if (!this.hasVBlockingSubsetStrictlyAheadOf(localCounter)) return false
     const counters = new Set<number>()
-    for (const env of this.latest.values()) {
-      const c = statementBallotCounter(env.statement)
+    for (const k of this.latest.records.values()) {
+      const c = statementBallotCounter(k.envelope.statement)
       if (c > localCounter) counters.add(c)
     }
     for (const n of sortedDistinctNumbers(counters)) {
@@ -931,15 +968,17 @@ export class BallotProtocol {
   private checkHeardFromQuorum(): void {
     if (!this.current) return
     const counter = this.current.counter
-    const heard = isQuorumAmong(
-      this.slot.localNode.quorumSet,
-      this.latest,
-      (env) => this.slot.getQuorumSetFromStatement(env.statement),
-      (env) => {
-        const p = env.statement.pledges
+    // the answer depends only on M and b.counter: reuse it while both are unchanged
+    let heard: boolean
+    const memo = this.heardMemo
+    if (memo !== undefined && memo.version === this.latest.version && memo.counter === counter) heard = memo.heard
+    else {
+      heard = this.slot.isQuorumWhere(this.latest, (st) => {
+        const p = st.pledges
         return p.type === 'prepare' ? counter <= p.ballot.counter : true
-      },
-    )
+      })
+      this.heardMemo = { version: this.latest.version, counter, heard }
+    }
     if (heard) {
       const old = this.heardFromQuorum
       this.heardFromQuorum = true
@@ -1011,9 +1050,9 @@ export class BallotProtocol {
 
   /** Latest envelopes in M; our own only if the slot is fully validated (or `forceSelf`). */
   processCurrentState(f: (e: Envelope) => boolean, forceSelf: boolean): boolean {
-    for (const [id, env] of this.latest) {
+    for (const [id, k] of this.latest.records) {
       if (forceSelf || id !== this.slot.localNode.nodeId || this.slot.isFullyValidated()) {
-        if (!f(env)) return false
+        if (!f(k.envelope)) return false
       }
     }
     return true
@@ -1032,11 +1071,11 @@ export class BallotProtocol {
   getExternalizingState(): Envelope[] {
     if (this.phase !== 'externalize') return []
     const res: Envelope[] = []
-    for (const [id, env] of this.latest) {
+    for (const [id, k] of this.latest.records) {
       if (id !== this.slot.localNode.nodeId) {
-        if (areBallotsCompatible(workingBallot(env.statement), this.commit!)) res.push(env)
+        if (areBallotsCompatible(workingBallot(k.envelope.statement), this.commit!)) res.push(k.envelope)
       } else if (this.slot.isFullyValidated()) {
-        res.push(env)
+        res.push(k.envelope)
       }
     }
     return res

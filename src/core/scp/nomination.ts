@@ -7,6 +7,7 @@
  */
 import { compareBytes } from '../codec/bytes.js'
 import { MAX_NOMINATION_VALUES } from './codec.js'
+import { Latest } from './latest.js'
 import { forAllNodes } from './quorum.js'
 import type { Slot } from './slot.js'
 import type { Envelope, NodeId, Pledges, QuorumSet, Statement, Value } from './types.js'
@@ -114,7 +115,7 @@ export class NominationProtocol {
   private readonly accepted: Value[] = [] // Y
   private readonly candidates: Value[] = [] // Z
   /** N: latest NOMINATE per node. */
-  readonly latest = new Map<NodeId, Envelope>()
+  readonly latest: Latest
   /** Last envelope emitted by this node (or restored). */
   private lastEnvelope: Envelope | undefined
   /** Nodes with the highest priority so far; they accumulate across rounds. */
@@ -124,7 +125,9 @@ export class NominationProtocol {
   private previousValue: Value = new Uint8Array(0)
   private timerExpCount = 0
 
-  constructor(private readonly slot: Slot) {}
+  constructor(private readonly slot: Slot) {
+    this.latest = new Latest((id) => slot.nodeIndex(id))
+  }
 
   private isNewerFrom(nodeId: NodeId, nom: Nomination): boolean {
     const old = this.latest.get(nodeId)
@@ -132,7 +135,7 @@ export class NominationProtocol {
   }
 
   private recordEnvelope(envelope: Envelope): void {
-    this.latest.set(envelope.statement.nodeId, envelope)
+    this.latest.set(envelope)
   }
 
   /** Validation for nomination: only fully validated values are voted for or accepted as is. */
@@ -404,9 +407,9 @@ export class NominationProtocol {
 
   /** Latest NOMINATE envelopes; our own only if the slot is fully validated (or `forceSelf`). */
   processCurrentState(f: (e: Envelope) => boolean, forceSelf: boolean): boolean {
-    for (const [id, env] of this.latest) {
+    for (const [id, k] of this.latest.records) {
       if (forceSelf || id !== this.slot.localNode.nodeId || this.slot.isFullyValidated()) {
-        if (!f(env)) return false
+        if (!f(k.envelope)) return false
       }
     }
     return true

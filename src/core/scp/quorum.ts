@@ -103,19 +103,35 @@ export function isQuorumAmong<S>(
   filter: (statement: S) => boolean,
 ): boolean {
   let nodes: NodeId[] = []
-  for (const [id, st] of latest) if (filter(st)) nodes.push(id)
+  let sets: (QuorumSet | undefined)[] = []
+  for (const [id, st] of latest) {
+    if (filter(st)) {
+      nodes.push(id)
+      sets.push(undefined)
+    }
+  }
   let set = new Set(nodes)
+  // The fixpoint only removes nodes and slices are monotone: if the local set is not satisfied now,
+  // it will not be at the fixpoint either (same answer as stellar-core, sooner).
+  if (!isSliceOf(q, set)) return false
+  for (let i = 0; i < nodes.length; i++) sets[i] = qsetOf(latest.get(nodes[i]!)!)
   for (;;) {
     const kept: NodeId[] = []
-    for (const id of nodes) {
-      const qs = qsetOf(latest.get(id)!)
-      if (qs !== undefined && isSliceOf(qs, set)) kept.push(id)
+    const keptSets: (QuorumSet | undefined)[] = []
+    for (let i = 0; i < nodes.length; i++) {
+      const qs = sets[i]
+      if (qs !== undefined && isSliceOf(qs, set)) {
+        kept.push(nodes[i]!)
+        keptSets.push(qs)
+      }
     }
     if (kept.length === nodes.length) break
     nodes = kept
+    sets = keptSets
     set = new Set(kept)
+    if (!isSliceOf(q, set)) return false
   }
-  return isSliceOf(q, set)
+  return true
 }
 
 /** `LocalNode::isVBlocking(qset, map, filter)`: are the nodes whose statement passes `filter` v-blocking? */
@@ -210,6 +226,70 @@ export function isQuorumSetSane(q: QuorumSet, extraChecks: boolean): SanityResul
     return { ok: false, reason: 'Total number of nodes in a quorum must be within 1 and 1000' }
   }
   return { ok: true }
+}
+
+// ---- compiled quorum sets (the hot path of federated voting) ----
+
+/** A quorum set with node ids replaced by indexes into a node table (−1: never present). */
+export interface CompiledQuorumSet {
+  readonly t: number
+  readonly v: Int32Array
+  readonly inner: readonly CompiledQuorumSet[]
+}
+
+/** Small integer indexes for node ids, so membership is an array lookup instead of a string hash. */
+export class NodeTable {
+  private readonly map = new Map<NodeId, number>()
+
+  of(id: NodeId): number {
+    let i = this.map.get(id)
+    if (i === undefined) {
+      i = this.map.size
+      this.map.set(id, i)
+    }
+    return i
+  }
+
+  get size(): number {
+    return this.map.size
+  }
+}
+
+export function compileQuorumSet(q: QuorumSet, table: NodeTable): CompiledQuorumSet {
+  return {
+    t: q.threshold,
+    v: Int32Array.from(q.validators, (id) => table.of(id)),
+    inner: q.innerSets.map((s) => compileQuorumSet(s, table)),
+  }
+}
+
+/** {@link isSliceOf} over a membership array (mark[i] = 1 if node i is in the set). */
+export function sliceIn(q: CompiledQuorumSet, mark: Uint8Array): boolean {
+  const t = q.t
+  if (t <= 0) return false
+  let left = t
+  const v = q.v
+  for (let i = 0; i < v.length; i++) {
+    if (mark[v[i]!] === 1 && --left === 0) return true
+  }
+  for (const inner of q.inner) {
+    if (sliceIn(inner, mark) && --left === 0) return true
+  }
+  return false
+}
+
+/** {@link isBlockingFor} over a membership array. */
+export function blockingIn(q: CompiledQuorumSet, mark: Uint8Array): boolean {
+  if (q.t === 0) return false
+  let left = 1 + q.v.length + q.inner.length - q.t
+  const v = q.v
+  for (let i = 0; i < v.length; i++) {
+    if (mark[v[i]!] === 1 && --left <= 0) return true
+  }
+  for (const inner of q.inner) {
+    if (blockingIn(inner, mark) && --left <= 0) return true
+  }
+  return false
 }
 
 /** Shape check for a quorum set that came from outside the type system (peer or config input). */

@@ -3,11 +3,17 @@
  * `src/scp/SCP.cpp` behind the interface of issue 3. The core never reads a clock, never checks a
  * signature and never throws on peer input: `receiveEnvelope` answers 'invalid' instead.
  */
-import { toHex } from '../codec/bytes.js'
+import { equalBytes, toHex } from '../codec/bytes.js'
 import type { BallotState } from './ballot.js'
 import { LocalNode } from './local-node.js'
 import type { NominationState } from './nomination.js'
-import { isQuorumSetSane, singletonQuorumSet } from './quorum.js'
+import {
+  type CompiledQuorumSet,
+  compileQuorumSet,
+  isQuorumSetSane,
+  NodeTable,
+  singletonQuorumSet,
+} from './quorum.js'
 import { sanitizeEnvelope } from './sanitize.js'
 import { Slot, type SlotHost } from './slot.js'
 import type {
@@ -42,6 +48,9 @@ export class Scp implements SlotHost {
   private readonly singletons = new Map<NodeId, QuorumSet>()
   private readonly weightOverride: ScpDriverNodeWeight['getNodeWeight'] | undefined
   private readonly localHashHex: string
+  private readonly table = new NodeTable()
+  private readonly compiled = new WeakMap<QuorumSet, CompiledQuorumSet>()
+  readonly localCompiled: CompiledQuorumSet
 
   constructor(
     readonly driver: ScpDriver,
@@ -51,6 +60,7 @@ export class Scp implements SlotHost {
   ) {
     this.localNode = new LocalNode(nodeId, isValidator, localQuorumSet)
     this.localHashHex = toHex(this.localNode.quorumSetHash)
+    this.localCompiled = compileQuorumSet(this.localNode.quorumSet, this.table)
     const d = driver as ScpDriver & Partial<ScpDriverNodeWeight>
     this.weightOverride = typeof d.getNodeWeight === 'function' ? d.getNodeWeight.bind(driver) : undefined
   }
@@ -74,6 +84,7 @@ export class Scp implements SlotHost {
     }
     const cached = this.qsetOfStatement.get(st)
     if (cached !== undefined) return cached
+    if (equalBytes(p.quorumSetHash, this.localNode.quorumSetHash)) return this.localNode.quorumSet
     const key = toHex(p.quorumSetHash)
     let q = this.qsetsByHash.get(key)
     if (q === undefined) {
@@ -101,6 +112,25 @@ export class Scp implements SlotHost {
       : getNodeWeight(nodeId, qset, isLocal)
   }
 
+  nodeIndex(id: NodeId): number {
+    return this.table.of(id)
+  }
+
+  nodeCount(): number {
+    return this.table.size
+  }
+
+  compiledFromStatement(st: Statement): CompiledQuorumSet | undefined {
+    const q = this.quorumSetFromStatement(st)
+    if (q === undefined) return undefined
+    let c = this.compiled.get(q)
+    if (c === undefined) {
+      c = compileQuorumSet(q, this.table)
+      this.compiled.set(q, c)
+    }
+    return c
+  }
+
   isLive(slot: Slot): boolean {
     return this.slots.get(slot.index) === slot
   }
@@ -118,10 +148,16 @@ export class Scp implements SlotHost {
 
   // ---- the interface of issue 3 ----
 
-  /** Process a peer's envelope (its signature already checked by the node). Never throws on bad input. */
+  /**
+   * Process a peer's envelope (its signature already checked by the node). Never throws on bad
+   * input. A statement in the local node's name is refused: our own statements enter through
+   * self-processing (and `setStateFromEnvelope` after a crash); stellar-core's herder drops them
+   * before SCP (`HerderImpl::recvSCPEnvelope`), Watt does it here so that no peer input, not even a
+   * replayed or forged statement of ours, can overwrite our own state.
+   */
   receiveEnvelope(envelope: Envelope): 'valid' | 'invalid' {
     const e = sanitizeEnvelope(envelope)
-    if (e === undefined) return 'invalid'
+    if (e === undefined || e.statement.nodeId === this.localNode.nodeId) return 'invalid'
     return this.getSlot(e.statement.slotIndex, true).processEnvelope(e, false)
   }
 

@@ -4,9 +4,10 @@
  * stellar-core `src/scp/Slot.cpp`.
  */
 import { BallotProtocol } from './ballot.js'
+import type { Known, Latest } from './latest.js'
 import type { LocalNode } from './local-node.js'
 import { NominationProtocol } from './nomination.js'
-import { forAllNodes, isBlockingFor, isQuorumAmong, isVBlockingAmong } from './quorum.js'
+import { blockingIn, type CompiledQuorumSet, forAllNodes, isBlockingFor, sliceIn } from './quorum.js'
 import type {
   Envelope,
   NodeId,
@@ -30,6 +31,14 @@ export interface SlotHost {
   nodeWeight(nodeId: NodeId, qset: QuorumSet, isLocal: boolean): bigint
   /** Is this slot object still the one the host keeps (not purged)? Timer callbacks check it. */
   isLive(slot: Slot): boolean
+  /** The node's index in the host's node table. */
+  nodeIndex(id: NodeId): number
+  /** Size of the node table (bound of every index). */
+  nodeCount(): number
+  /** The local quorum set, compiled. */
+  readonly localCompiled: CompiledQuorumSet
+  /** The statement's quorum set, compiled (cached per quorum set). */
+  compiledFromStatement(st: Statement): CompiledQuorumSet | undefined
 }
 
 export class Slot {
@@ -66,6 +75,10 @@ export class Slot {
 
   nodeWeight(nodeId: NodeId, qset: QuorumSet, isLocal: boolean): bigint {
     return this.host.nodeWeight(nodeId, qset, isLocal)
+  }
+
+  nodeIndex(id: NodeId): number {
+    return this.host.nodeIndex(id)
   }
 
   validateValue(v: Value, nomination: boolean): ValidationLevel {
@@ -165,6 +178,66 @@ export class Slot {
     return this.host.quorumSetFromStatement(st)
   }
 
+  private mark = new Uint8Array(64)
+
+  /** A zeroed membership array large enough for every node index. */
+  private scratch(): Uint8Array {
+    const n = this.host.nodeCount()
+    if (this.mark.length < n) this.mark = new Uint8Array(Math.max(n, this.mark.length * 2))
+    else this.mark.fill(0)
+    return this.mark
+  }
+
+  private qsetOf(k: Known): CompiledQuorumSet | undefined {
+    if (k.qset === undefined) k.qset = this.host.compiledFromStatement(k.envelope.statement)
+    return k.qset
+  }
+
+  /**
+   * `LocalNode::isQuorum` on the marked nodes (`members` are the marked records): drop the nodes
+   * whose own slices the set does not satisfy, to the fixpoint, then test the local set. The
+   * fixpoint is the greatest quorum inside the set, whatever the removal order; slices are
+   * monotone, so an unsatisfied local set can be answered early.
+   */
+  private quorumAmongMarked(members: Known[], mark: Uint8Array): boolean {
+    const local = this.host.localCompiled
+    if (!sliceIn(local, mark)) return false
+    let changed = true
+    while (changed) {
+      changed = false
+      for (const k of members) {
+        if (mark[k.index] !== 1) continue
+        const q = this.qsetOf(k)
+        if (q === undefined || !sliceIn(q, mark)) {
+          mark[k.index] = 0
+          changed = true
+        }
+      }
+      if (changed && !sliceIn(local, mark)) return false
+    }
+    return true
+  }
+
+  /** Do the nodes whose latest statement passes `filter` form a quorum (with their own slices) for us? */
+  isQuorumWhere(latest: Latest, filter: (st: Statement) => boolean): boolean {
+    const mark = this.scratch()
+    const members: Known[] = []
+    for (const k of latest.records.values()) {
+      if (filter(k.envelope.statement)) {
+        mark[k.index] = 1
+        members.push(k)
+      }
+    }
+    return this.quorumAmongMarked(members, mark)
+  }
+
+  /** Are the nodes whose latest statement passes `filter` v-blocking for us? */
+  isVBlockingWhere(latest: Latest, filter: (st: Statement) => boolean): boolean {
+    const mark = this.scratch()
+    for (const k of latest.records.values()) if (filter(k.envelope.statement)) mark[k.index] = 1
+    return blockingIn(this.host.localCompiled, mark)
+  }
+
   /**
    * `Slot::federatedAccept` (paper §5.3; draft-05 §3.1): accept if the nodes that accepted are
    * v-blocking, or the nodes that voted or accepted form a quorum.
@@ -172,26 +245,30 @@ export class Slot {
   federatedAccept(
     voted: (st: Statement) => boolean,
     accepted: (st: Statement) => boolean,
-    latest: ReadonlyMap<NodeId, Envelope>,
+    latest: Latest,
   ): boolean {
-    const q = this.localNode.quorumSet
-    if (isVBlockingAmong(q, latest, (e) => accepted(e.statement))) return true
-    return isQuorumAmong(
-      q,
-      latest,
-      (e) => this.host.quorumSetFromStatement(e.statement),
-      (e) => accepted(e.statement) || voted(e.statement),
-    )
+    const mark = this.scratch()
+    const members: Known[] = []
+    const rest: Known[] = []
+    for (const k of latest.records.values()) {
+      if (accepted(k.envelope.statement)) {
+        mark[k.index] = 1
+        members.push(k)
+      } else rest.push(k)
+    }
+    if (blockingIn(this.host.localCompiled, mark)) return true
+    for (const k of rest) {
+      if (voted(k.envelope.statement)) {
+        mark[k.index] = 1
+        members.push(k)
+      }
+    }
+    return this.quorumAmongMarked(members, mark)
   }
 
   /** `Slot::federatedRatify`: the nodes that voted form a quorum. */
-  federatedRatify(voted: (st: Statement) => boolean, latest: ReadonlyMap<NodeId, Envelope>): boolean {
-    return isQuorumAmong(
-      this.localNode.quorumSet,
-      latest,
-      (e) => this.host.quorumSetFromStatement(e.statement),
-      (e) => voted(e.statement),
-    )
+  federatedRatify(voted: (st: Statement) => boolean, latest: Latest): boolean {
+    return this.isQuorumWhere(latest, voted)
   }
 
   /** Remember when we first heard from a v-blocking set of our quorum set for this slot. */

@@ -15,6 +15,7 @@ import {
   sha256,
   toHex,
 } from '../../../src/core/codec/index.js'
+import { encodeHashInput } from '../../../src/core/scp/codec.js'
 import {
   defaultComputeHashNode,
   defaultComputeValueHash,
@@ -379,6 +380,23 @@ function mutate(b: Uint8Array): fc.Arbitrary<Uint8Array> {
       return Uint8Array.from(out)
     })
 }
+
+it('the hand-written hash input encoding equals the codec encoding of the same tuple', () => {
+  fc.assert(
+    fc.property(
+      fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+      fc.uint8Array({ maxLength: 300 }),
+      fc.integer({ min: 0, max: 0xffffffff }),
+      fc.oneof(nodeId, fc.uint8Array({ maxLength: 70000 })),
+      (slot, prev, round, last) => {
+        expect(toHex(encodeHashInput(slot, prev, 2, round, last))).toBe(
+          toHex(encodeData([slot, prev, 2, round, last])),
+        )
+      },
+    ),
+    { numRuns: 300 },
+  )
+})
 
 it('hash helpers read the first 8 bytes big-endian', () => {
   const digest = sha256(encodeData([5n, Uint8Array.of(1), 2, 1, 'n']))

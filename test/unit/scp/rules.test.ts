@@ -473,6 +473,17 @@ describe('slots', () => {
   })
 })
 
+describe('own statements from the network', () => {
+  it('are refused, so a replayed or forged statement in our name cannot overwrite our state', () => {
+    const scp = node()
+    scp.bumpState(0n, x)
+    const h0 = scp.scp.getLocalQuorumSetHash()
+    expect(scp.receiveEnvelope(makePrepare('v0', h0, 0n, B(1, x)))).toBe('invalid')
+    expect(scp.receiveEnvelope(makePrepare('v0', h0, 0n, B(9, y)))).toBe('invalid')
+    verifyPrepare(scp.getCurrentEnvelope(0n, 'v0'), 'v0', h0, 0n, B(1, x))
+  })
+})
+
 describe('peer input never throws', () => {
   const junk = fc.oneof(
     fc.anything(),
