@@ -971,7 +971,8 @@ export class BallotProtocol {
     // the answer depends only on M and b.counter: reuse it while both are unchanged
     let heard: boolean
     const memo = this.heardMemo
-    if (memo !== undefined && memo.version === this.latest.version && memo.counter === counter) heard = memo.heard
+    if (memo !== undefined && memo.version === this.latest.version && memo.counter === counter)
+      heard = memo.heard
     else {
       heard = this.slot.isQuorumWhere(this.latest, (st) => {
         const p = st.pledges

@@ -154,7 +154,9 @@ describe('targeted scenarios', () => {
     }
     const r = runScenario({ seed: 1, topology: split, slots: 1 })
     expect(r.safety.ok).toBe(false)
-    expect(r.safety.violations[0]).toMatch(/^slot 1: [ab]\d externalized [0-9a-f]+ but [ab]\d externalized [0-9a-f]+$/)
+    expect(r.safety.violations[0]).toMatch(
+      /^slot 1: [ab]\d externalized [0-9a-f]+ but [ab]\d externalized [0-9a-f]+$/,
+    )
     expect(byzantineTolerance(split.qsets, new Set()).safe).toBe(false)
   })
 })
