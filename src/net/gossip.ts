@@ -51,6 +51,8 @@ export interface Gossip {
   publish(topic: TopicName, data: Uint8Array, options?: AbortOptions): Promise<{ recipients: number }>
   /** Peers known to be subscribed to a topic. */
   subscribers(topic: TopicName): PeerId[]
+  /** Peers in our mesh for a topic (the ones we forward to), as strings. */
+  meshPeers(topic: TopicName): string[]
   /** gossipsub's score of a peer (negative after invalid messages; below -80 it is ignored). */
   score(peer: PeerId): number
   stats(): GossipStats
@@ -258,6 +260,12 @@ class GossipService implements Gossip {
 
   subscribers(topic: TopicName): PeerId[] {
     return this.#pubsub.getSubscribers(this.#topics[topic])
+  }
+
+  meshPeers(topic: TopicName): string[] {
+    return (this.#pubsub as unknown as { getMeshPeers(t: string): string[] }).getMeshPeers(
+      this.#topics[topic],
+    )
   }
 
   score(peer: PeerId): number {

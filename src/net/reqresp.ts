@@ -13,7 +13,6 @@
  * peer or of its own handler — into an error response or a reset, never an exception out of the node.
  */
 import type { AbortOptions, Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { isDecodeError } from '../core/codec/index.js'
 import {
@@ -27,6 +26,7 @@ import {
   RequestFailedError,
   RequestTimeoutError,
 } from './errors.js'
+import { FrameTooLargeError, readFrame, writeFrame } from './frame.js'
 import { errorText, type Logger, type LoggerFactory, silentLogger } from './log.js'
 import {
   MAX_ERROR_DETAIL_BYTES,
@@ -225,22 +225,18 @@ class ReqRespService implements ReqResp {
     const peer = connection.remotePeer
     const key = `${peer.toString()}\n${protocol}`
     const fields = { peer: peer.toString(), protocol }
-    const lp = lpStream(stream, {
-      maxDataLength: limits.maxRequestBytes,
-      maxBufferSize: limits.maxRequestBytes + 16,
-    })
 
     const inflight = this.#inflight.get(key) ?? 0
     if (inflight >= limits.maxConcurrentPerPeer) {
       this.#stats.refusedBusy++
       this.#log.debug('refused: too many concurrent requests', fields)
-      await this.#refuse(stream, lp, 'busy', `at most ${limits.maxConcurrentPerPeer} in flight`)
+      await this.#refuse(stream, 'busy', `at most ${limits.maxConcurrentPerPeer} in flight`)
       return
     }
     if (!this.#buckets.take(key, limits)) {
       this.#stats.refusedRateLimited++
       this.#log.debug('refused: rate limited', fields)
-      await this.#refuse(stream, lp, 'rate_limited', `at most ${limits.ratePerSecond}/s`)
+      await this.#refuse(stream, 'rate_limited', `at most ${limits.ratePerSecond}/s`)
       return
     }
 
@@ -251,12 +247,12 @@ class ReqRespService implements ReqResp {
       let request: Uint8Array
       try {
         const read = AbortSignal.any([shutdown, AbortSignal.timeout(REQUEST_READ_TIMEOUT_MS)])
-        request = (await lp.read({ signal: read })).subarray()
+        request = await readFrame(stream, limits.maxRequestBytes, read)
       } catch (err) {
-        if (isTooLarge(err)) {
+        if (err instanceof Error && err.name === 'FrameTooLargeError') {
           this.#stats.refusedTooLarge++
           this.#log.debug('refused: request too large', { ...fields, error: errorText(err) })
-          await this.#refuse(stream, lp, 'too_large', `limit ${limits.maxRequestBytes} bytes`)
+          await this.#refuse(stream, 'too_large', `limit ${limits.maxRequestBytes} bytes`)
         } else {
           this.#stats.malformed++
           this.#log.debug('dropped: malformed or missing request', { ...fields, error: errorText(err) })
@@ -266,7 +262,7 @@ class ReqRespService implements ReqResp {
       }
 
       const signal = AbortSignal.any([shutdown, AbortSignal.timeout(limits.timeoutMs)])
-      let frame: Uint8Array
+      let frame: Uint8Array[]
       try {
         const response = await raceAbort(
           Promise.resolve().then(() => handler(request, peer, { signal })),
@@ -283,9 +279,7 @@ class ReqRespService implements ReqResp {
           frame = errorFrame('internal', 'response too large')
           this.#stats.failed++
         } else {
-          frame = new Uint8Array(1 + response.length)
-          frame[0] = STATUS_OK
-          frame.set(response, 1)
+          frame = [OK_BYTE, response]
           this.#stats.served++
         }
       } catch (err) {
@@ -294,7 +288,7 @@ class ReqRespService implements ReqResp {
         this.#stats.failed++
       }
       const write = AbortSignal.any([shutdown, AbortSignal.timeout(limits.timeoutMs)])
-      await lp.write(frame, { signal: write })
+      await writeFrame(stream, frame, { signal: write })
       await stream.close({ signal: write })
     } catch (err) {
       // The peer went away or stalled while we answered: nothing to tell it.
@@ -329,30 +323,35 @@ class ReqRespService implements ReqResp {
   }
 
   /**
-   * Answer with an error without reading the request, then end the stream. If the peer is still
-   * sending (a request over the limit) the stream is reset once our answer has been handed to the
-   * muxer, so its remaining bytes are discarded rather than buffered.
+   * Answer with an error without reading the request, then end the stream. The request's bytes are
+   * discarded as they arrive. A peer that is still sending after REFUSE_GRACE_MS (a request far over
+   * the limit, or one that never ends) is reset; one that finishes its request and closes gets a
+   * clean close. (Resetting at once would race the requester's protocol negotiation, which can
+   * still be settling when our answer arrives, and lose the answer.)
    */
-  async #refuse(
-    stream: Stream,
-    lp: ReturnType<typeof lpStream<Stream>>,
-    code: ErrorCode,
-    detail: string,
-  ): Promise<void> {
+  async #refuse(stream: Stream, code: ErrorCode, detail: string): Promise<void> {
+    stream.addEventListener('message', () => {})
     try {
-      const signal = AbortSignal.any([this.#shutdown.signal, AbortSignal.timeout(1_000)])
-      await lp.write(errorFrame(code, detail), { signal })
+      const signal = AbortSignal.any([this.#shutdown.signal, AbortSignal.timeout(REFUSE_GRACE_MS)])
+      await writeFrame(stream, errorFrame(code, detail), { signal })
       await stream.close({ signal })
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)))
       return
     }
-    if (stream.remoteWriteStatus === 'writable' && stream.status === 'open') {
-      // Give the peer a moment to read our answer before the reset discards its pending bytes.
-      setTimeout(() => {
-        if (stream.status !== 'closed') stream.abort(new Error(`refused: ${code}`))
-      }, 250)
-    }
+    if (stream.remoteWriteStatus !== 'writable') return
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        stream.removeEventListener('remoteCloseWrite', done)
+        stream.removeEventListener('close', done)
+        resolve()
+      }
+      const timer = setTimeout(done, REFUSE_GRACE_MS)
+      stream.addEventListener('remoteCloseWrite', done)
+      stream.addEventListener('close', done)
+    })
+    if (stream.status === 'open' || stream.status === 'closing') stream.abort(new Error(`refused: ${code}`))
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -379,20 +378,16 @@ class ReqRespService implements ReqResp {
     let stream: Stream | undefined
     try {
       stream = await this.#node.dialProtocol(peer, protocol, { signal })
-      const lp = lpStream(stream, {
-        maxDataLength: limits.maxResponseBytes + 1,
-        maxBufferSize: limits.maxResponseBytes + 16,
-      })
-      // Read while writing: a responder that refuses early answers before our request is through.
-      const reading = lp.read({ signal })
+      // Listen before writing: a responder that refuses early answers before our request is through.
+      const reading = readFrame(stream, limits.maxResponseBytes + 1, signal)
       reading.catch(() => {})
       try {
-        await lp.write(request, { signal })
+        await writeFrame(stream, [request], { signal })
         await stream.close({ signal })
       } catch {
         // The answer (if any) says why; a missing answer surfaces from `reading`.
       }
-      const frame = (await reading).subarray()
+      const frame = await reading
       return decodeResponse(frame, protocol, limits, request.length)
     } catch (err) {
       stream?.abort(err instanceof Error ? err : new Error(String(err)))
@@ -418,36 +413,25 @@ class ReqRespService implements ReqResp {
     if (s.caller?.aborted) return new AbortError()
     if (s.timeout.aborted) return new RequestTimeoutError(protocol, s.timeoutMs)
     if (this.#shutdown.signal.aborted) return new AbortError('reqresp stopped')
-    if (isTooLarge(err)) {
-      const size = Number(/(\d+) >/.exec(err instanceof Error ? err.message : '')?.[1] ?? -1)
-      return new MessageTooLargeError('response', size > 0 ? size - 1 : -1, limits.maxResponseBytes, protocol)
+    if (err instanceof FrameTooLargeError) {
+      return new MessageTooLargeError('response', err.length - 1, limits.maxResponseBytes, protocol)
     }
-    if (
-      name === 'UnexpectedEOFError' ||
-      name === 'InvalidMessageLengthError' ||
-      name === 'InvalidDataLengthLengthError'
-    ) {
-      return new InvalidResponseError(`${protocol}: ${errorText(err)}`)
-    }
+    if (name === 'MalformedFrameError') return new InvalidResponseError(`${protocol}: ${errorText(err)}`)
     return new RequestFailedError(protocol, err)
   }
-}
-
-function isTooLarge(err: unknown): boolean {
-  const name = err instanceof Error ? err.name : ''
-  return name === 'InvalidDataLengthError' || name === 'StreamBufferError'
 }
 
 const utf8Encoder = new TextEncoder()
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false })
 
+const OK_BYTE = Uint8Array.of(STATUS_OK)
+
+/** How long a refused requester may keep sending (into the void) before its stream is reset. */
+const REFUSE_GRACE_MS = 1_000
+
 /** status ‖ UTF-8 detail (cut to MAX_ERROR_DETAIL_BYTES). */
-function errorFrame(code: ErrorCode, detail: string): Uint8Array {
-  const text = utf8Encoder.encode(detail).subarray(0, MAX_ERROR_DETAIL_BYTES)
-  const frame = new Uint8Array(1 + text.length)
-  frame[0] = ERROR_CODES[code]
-  frame.set(text, 1)
-  return frame
+function errorFrame(code: ErrorCode, detail: string): Uint8Array[] {
+  return [Uint8Array.of(ERROR_CODES[code]), utf8Encoder.encode(detail).subarray(0, MAX_ERROR_DETAIL_BYTES)]
 }
 
 /** Turn a response frame into the payload or the named error it carries. */
