@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { blake3 as nobleBlake3 } from '@noble/hashes/blake3.js'
@@ -184,6 +184,10 @@ function aliasStore(base: SectorStore, sectorId: string, info: SealedSectorInfo)
 
 export default async function proofsBench(b: Bench): Promise<void> {
   b.section('proofs', 'Storage proofs: hashing, sealing, PoRep, PoSt, browser, attacker ratio')
+  const load = () => loadavg()[0]!.toFixed(1)
+  b.note(
+    `Load average when the run started: ${load()} on ${(await import('node:os')).cpus().length} cores (the machine is shared: expect ±30 % on times; raw hash rates are best-of-5).`,
+  )
   const p = DEFAULT_PARAMS
   const N = nodesOf(p)
 
@@ -257,7 +261,7 @@ export default async function proofsBench(b: Bench): Promise<void> {
     const labelMs = seal.phases.labels ?? 0
     const labelIdeal = (count[236]! * limit[236]! + count[492]! * limit[492]!) / 1000
     b.note(
-      `Sealing one ${p.sectorSize / MiB} MiB sector (N = 2^${Math.log2(N)} nodes, L = ${p.layers} layers, BLAKE3) in Node, in-process over the relay's file store: ${fmt(seal.ms / 1000, 1)} s. The construction hashes ${fmt(count[236]!)} × 236 B + ${fmt(count[492]!)} × 492 B labels, ${fmt(count[256]!)} × 256 B columns and ${fmt(count[64]!)} × 64 B tree nodes, which take ${fmt(ideal / 1000, 1)} s at the raw rate above: **seal / hash-count time = ${fmt(seal.ms / ideal, 2)}×** (goal ≤ 1.5×). Labelling alone runs at ${fmt(labelMs / labelIdeal, 2)}× its hash time: with no hashing at all, the same kernel spends ${fmt(fetchPerLabel, 2)} µs per label fetching its 14 parents' labels (13 of them at random positions in two 32 MiB arrays: cache and TLB misses), against ${fmt(limit[492]!, 2)} µs for the 492-byte hash; building the parent cache costs ${fmt(parentsPerNode, 2)} µs per node, once per seal. Peak growth of ArrayBuffer memory during the seal: ${fmt(seal.bufferGrowth / MiB, 0)} MiB (two layers of 32 MiB plus one chunk of parents, labels and tree scratch).`,
+      `Load average ${load()}. Sealing one ${p.sectorSize / MiB} MiB sector (N = 2^${Math.log2(N)} nodes, L = ${p.layers} layers, BLAKE3) in Node, in-process over the relay's file store: ${fmt(seal.ms / 1000, 1)} s. The construction hashes ${fmt(count[236]!)} × 236 B + ${fmt(count[492]!)} × 492 B labels, ${fmt(count[256]!)} × 256 B columns and ${fmt(count[64]!)} × 64 B tree nodes, which take ${fmt(ideal / 1000, 1)} s at the raw rate above: **seal / hash-count time = ${fmt(seal.ms / ideal, 2)}×** (goal ≤ 1.5×). Labelling alone runs at ${fmt(labelMs / labelIdeal, 2)}× its hash time: with no hashing at all, the same kernel spends ${fmt(fetchPerLabel, 2)} µs per label fetching its 14 parents' labels (13 of them at random positions in two 32 MiB arrays: cache and TLB misses), against ${fmt(limit[492]!, 2)} µs for the 492-byte hash; building the parent cache costs ${fmt(parentsPerNode, 2)} µs per node, once per seal. ArrayBuffer memory sampled at each progress event peaked ${fmt(seal.bufferGrowth / MiB, 0)} MiB above its level before the seal (two layers of 32 MiB plus one chunk of parents, labels and tree scratch).`,
     )
     b.table(
       (['treeD', 'parents', 'labels', 'treeC', 'replica'] as const).map((phase) => ({
@@ -379,7 +383,7 @@ export default async function proofsBench(b: Bench): Promise<void> {
       browserSealS = (r.ms as number) / 1000
       const ideal = idealMs(sealHashCount(p), browserRaw)
       b.note(
-        `Headless Chromium (${CHROMIUM_NOTE}), one ${p.sectorSize / MiB} MiB sector sealed in a module Web Worker through workers/proofs-bridge.ts into OPFS (sync access handles), data generated on the page and transferred: **${fmt(browserSealS, 1)} s**, ${fmt((r.ms as number) / (ideal || 1), 2)}× the time its hash count needs at the page's raw BLAKE3 rate (${SIZES.map((l) => `${l} B ${fmt(browserRaw[l]!, 3)} µs`).join(', ')}). Peak resident memory of the renderer process (VmHWM, page + worker): ${fmt(peak / MiB, 0)} MiB, ${fmt((peak - peak0) / MiB, 0)} MiB above the loaded page.`,
+        `Headless Chromium (${CHROMIUM_NOTE}, load average ${load()}), one ${p.sectorSize / MiB} MiB sector sealed in a module Web Worker through workers/proofs-bridge.ts into OPFS (sync access handles), data generated on the page and transferred: **${fmt(browserSealS, 1)} s**, ${fmt((r.ms as number) / (ideal || 1), 2)}× the time its hash count needs at the page's raw BLAKE3 rate (${SIZES.map((l) => `${l} B ${fmt(browserRaw[l]!, 3)} µs`).join(', ')}). Peak resident memory of the renderer process (VmHWM, page + worker): ${fmt(peak / MiB, 0)} MiB, ${fmt((peak - peak0) / MiB, 0)} MiB above the loaded page.`,
       )
     } finally {
       await s.close()

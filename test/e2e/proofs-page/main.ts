@@ -226,13 +226,18 @@ async function compliance(where: 'opfs-worker' | 'idb-worker' | 'idb-page') {
 async function rawHash(a: { algorithm: 'blake3' | 'sha256'; length: number; ms: number }) {
   const h = await createHashWasmHasher(a.algorithm)
   for (let i = 0; i < 20_000; i++) h.digest(a.length)
-  let n = 0
-  const t = performance.now()
-  while (performance.now() - t < a.ms) {
-    for (let i = 0; i < 10_000; i++) h.digest(a.length)
-    n += 10_000
+  // Best of 5 runs: the machine is shared, the minimum is the limit.
+  let best = Number.POSITIVE_INFINITY
+  for (let r = 0; r < 5; r++) {
+    let n = 0
+    const t = performance.now()
+    while (performance.now() - t < a.ms / 5) {
+      for (let i = 0; i < 10_000; i++) h.digest(a.length)
+      n += 10_000
+    }
+    best = Math.min(best, ((performance.now() - t) * 1000) / n)
   }
-  return { mode: h.mode, micros: ((performance.now() - t) * 1000) / n }
+  return { mode: h.mode, micros: best }
 }
 
 const api = { rawHash, seal, proveAndVerify, unseal, status, finalize, storage, compliance, fromHex, toHex }

@@ -24,8 +24,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 const params = testParams({ sectorSize: 256 * 1024 })
 const ledger = fakeLedger(10_000n)
 const data = pseudoRandomBytes(params.sectorSize, 42)
-const request = (sectorId: string): SealRequest => ({
-  params,
+const request = (sectorId: string, p = params): SealRequest => ({
+  params: p,
   sectorId,
   miner: MINER,
   sectorNumber: 7n,
@@ -34,10 +34,10 @@ const request = (sectorId: string): SealRequest => ({
 })
 const hex = (i: SealedSectorInfo) => toHex(i.commR) + toHex(i.replicaId)
 
-async function reference(): Promise<SealedSectorInfo> {
+async function reference(p = params, d = data): Promise<SealedSectorInfo> {
   const store = memoryStore()
-  await writeSectorData(store, 'r', data)
-  return sealSector(await createHashWasmHasher(), store, request('r'))
+  await writeSectorData(store, 'r', d)
+  return sealSector(await createHashWasmHasher(), store, request('r', p))
 }
 
 describe('relay proof engine (worker threads over files)', () => {
@@ -132,12 +132,15 @@ describe('relay proof engine (worker threads over files)', () => {
   })
 
   it('aborting terminates the thread; sealing again resumes from the checkpoint on disk', async () => {
+    // 1 MiB, so the main thread sees layer 2 begin well before the thread could finish.
+    const big = testParams({ sectorSize: 1024 * 1024 })
+    const bigData = pseudoRandomBytes(big.sectorSize, 43)
     const ctl = new AbortController()
     const job = {
       op: 'seal' as const,
-      request: request('b'),
-      data,
-      options: { chunkNodes: 256, checkpointEvery: 1024 },
+      request: request('b', big),
+      data: bigData,
+      options: { chunkNodes: 1024, checkpointEvery: 4096 },
     }
     await expect(
       engine.run(job, {
@@ -149,11 +152,11 @@ describe('relay proof engine (worker threads over files)', () => {
     ).rejects.toMatchObject({ name: 'AbortError' })
     const status = await engine.run({ op: 'status', sectorId: 'b' })
     expect(status.sealed).toBe(false)
-    expect(status.checkpoint?.phase).toBe('labels')
+    expect(status.checkpoint).toBeDefined()
     const events: ProofProgress[] = []
     const info = await engine.run(job, { onProgress: (e) => events.push(e) })
-    expect(events[0]).toMatchObject({ type: 'seal', resumed: true })
-    expect(hex(info)).toBe(hex(await reference()))
+    expect(events[0]).toMatchObject({ type: 'seal', resumed: true, phase: status.checkpoint!.phase })
+    expect(hex(info)).toBe(hex(await reference(big, bigData)))
   })
 
   it('reports named errors from the thread', async () => {
