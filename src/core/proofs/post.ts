@@ -56,6 +56,9 @@ export interface PoStRequest {
   readonly sectorIds: readonly string[]
 }
 
+/** Sector trees a prover keeps open at once. */
+const OPEN_TREES = 16
+
 export interface PoStProgress {
   readonly type: 'post'
   readonly round: number
@@ -78,7 +81,10 @@ export async function provePoSt(
   const n = infos.length
   if (n === 0) throw new RangeError('provePoSt: no sectors')
   const rounds = postRounds(p, n)
+  // Open trees, least recently used first; a few are kept open (a node may have hundreds of sectors,
+  // and OPFS holds one sync handle per open file).
   const trees = new Map<number, StoredTree & { close(): Promise<void> }>()
+  const touched = new Set<number>()
   const commitments: PoStProof['commitments'] = []
   const openings: PoStProof['openings'] = []
   const sectorSet = sectorSetDigest(infos)
@@ -96,10 +102,19 @@ export async function provePoSt(
       options.signal?.throwIfAborted()
       const { sector, leaf } = postChallenge(s, n, N)
       let tree = trees.get(sector)
-      if (!tree) {
+      if (tree) trees.delete(sector)
+      else {
         const paths = sectorPaths(req.sectorIds[sector]!)
         tree = await fileTree(store, await storedShape(store, paths.treeR, N), paths.replica, paths.treeR)
-        trees.set(sector, tree)
+        if (trees.size >= OPEN_TREES) {
+          const [oldest, t] = trees.entries().next().value!
+          trees.delete(oldest)
+          await t.close()
+        }
+      }
+      trees.set(sector, tree)
+      if (!touched.has(sector)) {
+        touched.add(sector)
         commitments.push({ commC: infos[sector]!.commC, commRLast: infos[sector]!.commRLast })
       }
       const o = await openLeaf(h, tree, leaf)

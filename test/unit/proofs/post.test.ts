@@ -315,3 +315,33 @@ describe('proof of spacetime', () => {
     })
   })
 })
+
+describe('proof of spacetime over many sectors', () => {
+  it('proves and verifies 24 sectors with 48 chained rounds (more sectors touched than trees kept open)', async () => {
+    const p = testParams({ sectorSize: 1024, layers: 2, postChallengesMin: 8, postChallengesMax: 64 })
+    const store = memoryStore()
+    const infos: SealedSectorInfo[] = []
+    const ids: string[] = []
+    for (let i = 0; i < 24; i++) {
+      ids.push(`m-${i}`)
+      infos.push(
+        (await sealedFixture(p, { store, sectorId: `m-${i}`, sectorNumber: BigInt(i + 1), seed: 100 + i }))
+          .info,
+      )
+    }
+    const proof = await provePoSt(await hasher(), store, {
+      params: p,
+      prover: MINER,
+      window: WINDOW.window,
+      checkInHeight: CHECK_IN,
+      beacon: ledger(CHECK_IN + 1n)!,
+      prevDigest: GENESIS_POST_DIGEST,
+      sectorIds: ids,
+    })
+    expect(proof.openings).toHaveLength(48)
+    expect(proof.commitments.length).toBeGreaterThan(16)
+    expect(
+      await verifyPoSt(await hasher(), encodePoSt(p, proof).bytes, { ...contextFor(infos), params: p }),
+    ).toEqual({ ok: true })
+  })
+})
