@@ -47,7 +47,12 @@ export interface ProofsBridge {
   run<J extends ProofJob>(job: J, options?: CallOptions<ProofProgress>): Promise<JobResult<J>>
   seal(
     request: SealRequest,
-    options?: CallOptions<SealProgress> & { data?: Uint8Array; tuning?: SealJobOptions },
+    options?: CallOptions<SealProgress> & {
+      data?: Uint8Array
+      /** Transfer `data`'s buffer to the worker instead of copying it (it becomes unusable here). */
+      transferData?: boolean
+      tuning?: SealJobOptions
+    },
   ): Promise<JobResult<{ op: 'seal'; request: SealRequest }>>
   proveSeal(
     params: ProofParams,
@@ -98,6 +103,8 @@ export function createProofsBridge(init: ProofsBridgeInit = {}): ProofsBridge {
   const store: StoreSpec = init.store ?? { kind: 'auto', name: 'watt-sectors' }
   const createWorker = init.createWorker ?? defaultWorker
   const queues = new Map<string, Promise<unknown>>()
+  /** Seal jobs whose data buffer is transferred to the worker rather than copied. */
+  const transfer = new WeakSet<ProofJob>()
 
   const exec = <J extends ProofJob>(job: J, options: CallOptions<ProofProgress>): Promise<JobResult<J>> =>
     new Promise((resolve, reject) => {
@@ -120,7 +127,8 @@ export function createProofsBridge(init: ProofsBridgeInit = {}): ProofsBridge {
       }
       worker.onerror = (e) => settle(() => reject(new Error(`proofs worker failed: ${e.message}`)))
       const req: WorkerRequest = { type: 'run', job, store }
-      worker.postMessage(req)
+      const data = job.op === 'seal' && transfer.has(job) ? job.data : undefined
+      worker.postMessage(req, data ? [data.buffer as ArrayBuffer] : [])
     })
 
   const run = <J extends ProofJob>(
@@ -147,16 +155,16 @@ export function createProofsBridge(init: ProofsBridgeInit = {}): ProofsBridge {
   return {
     store,
     run,
-    seal: (request, options = {}) =>
-      run(
-        {
-          op: 'seal',
-          request,
-          ...(options.data ? { data: options.data } : {}),
-          ...(options.tuning ? { options: options.tuning } : {}),
-        },
-        progressAs(options),
-      ),
+    seal: (request, options = {}) => {
+      const job: ProofJob = {
+        op: 'seal',
+        request,
+        ...(options.data ? { data: options.data } : {}),
+        ...(options.tuning ? { options: options.tuning } : {}),
+      }
+      if (options.transferData) transfer.add(job)
+      return run(job, progressAs(options)) as Promise<JobResult<{ op: 'seal'; request: SealRequest }>>
+    },
     proveSeal: (params, sectorId, seed, options = {}) =>
       run({ op: 'proveSeal', params, sectorId, seed }, progressAs(options)),
     provePoSt: (request, options = {}) => run({ op: 'provePoSt', request }, progressAs(options)),

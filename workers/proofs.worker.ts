@@ -7,7 +7,8 @@
  */
 import { idbSectorStore } from '../src/app/store/idb-sector-store.js'
 import { opfsAvailable, opfsSectorStore } from '../src/app/store/opfs-sector-store.js'
-import { jobHashAlgorithm, runProofJob } from '../src/core/proofs/jobs.js'
+import { jobHashAlgorithm, type ProofJob, runProofJob } from '../src/core/proofs/jobs.js'
+import { loadCheckpoint, writeSectorData } from '../src/core/proofs/sector.js'
 import type { SectorStore } from '../src/core/proofs/store.js'
 import { createHashWasmHasher } from '../src/platform/hash-wasm.js'
 import type { StoreSpec, WorkerRequest, WorkerResponse } from './proofs-protocol.js'
@@ -25,12 +26,18 @@ async function openStore(spec: StoreSpec): Promise<SectorStore> {
 
 scope.onmessage = async (e) => {
   const req = e.data
+  let job: ProofJob = req.job
+  // Drop the message's reference to the job: a seal's data (32 MiB) can then be collected as soon as
+  // it is in the store, instead of living as long as the seal.
+  ;(req as { job: ProofJob | null }).job = null
   try {
-    const [store, h] = await Promise.all([
-      openStore(req.store),
-      createHashWasmHasher(jobHashAlgorithm(req.job)),
-    ])
-    const value = await runProofJob(h, store, req.job, {
+    const [store, h] = await Promise.all([openStore(req.store), createHashWasmHasher(jobHashAlgorithm(job))])
+    if (job.op === 'seal' && job.data) {
+      if (!(await loadCheckpoint(store, job.request.sectorId)))
+        await writeSectorData(store, job.request.sectorId, job.data)
+      job = { op: 'seal', request: job.request, ...(job.options ? { options: job.options } : {}) }
+    }
+    const value = await runProofJob(h, store, job, {
       onProgress: (event) => scope.postMessage({ type: 'progress', event }),
     })
     const data = (value as { data?: unknown } | undefined)?.data

@@ -73,6 +73,7 @@ async function seal(a: SealArgs) {
   try {
     const info = await bridge.seal(request, {
       data: pseudoRandomBytes(a.params.sectorSize, a.dataSeed),
+      transferData: true,
       ...(a.tuning ? { tuning: a.tuning } : {}),
       signal: ctl.signal,
       onProgress: (e) => {
