@@ -131,6 +131,7 @@ export function ballotStatementValues(st: Statement): Value[] {
     default:
       throw new Error(`ballotStatementValues: expected a ballot statement, got ${p.type}`)
   }
+  if (values.length === 1) return values
   values.sort(compareBytes)
   return values.filter((v, i) => i === 0 || !equalBytes(v, values[i - 1]!))
 }
@@ -219,6 +220,15 @@ function findExtendedInterval(boundaries: number[], pred: (i: Interval) => boole
     else if (candidate[0] !== 0) break // could not extend further
   }
   return candidate
+}
+
+/** Push `b` unless the same ballot (same counter, same value object) is already there. */
+function addCandidate(candidates: Ballot[], b: Ballot): void {
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i]!
+    if (c.counter === b.counter && c.value === b.value) return
+  }
+  candidates.push(b)
 }
 
 function sortedDistinctBallots(list: Ballot[]): Ballot[] {
@@ -542,30 +552,25 @@ export class BallotProtocol {
     // the same ballot usually comes from many nodes: keep one (exact duplicates by object identity
     // here, equal contents in sortedDistinctBallots)
     const candidates: Ballot[] = []
-    const add = (b: Ballot): void => {
-      for (let i = 0; i < candidates.length; i++) {
-        const c = candidates[i]!
-        if (c.counter === b.counter && c.value === b.value) return
-      }
-      candidates.push(b)
-    }
+    const add = addCandidate
     for (const top of hints) {
       for (const k of this.latest.records.values()) {
         const p = k.envelope.statement.pledges
         switch (p.type) {
           case 'prepare':
-            if (areBallotsLessAndCompatible(p.ballot, top)) add(p.ballot)
-            if (p.prepared && areBallotsLessAndCompatible(p.prepared, top)) add(p.prepared)
-            if (p.preparedPrime && areBallotsLessAndCompatible(p.preparedPrime, top)) add(p.preparedPrime)
+            if (areBallotsLessAndCompatible(p.ballot, top)) add(candidates, p.ballot)
+            if (p.prepared && areBallotsLessAndCompatible(p.prepared, top)) add(candidates, p.prepared)
+            if (p.preparedPrime && areBallotsLessAndCompatible(p.preparedPrime, top))
+              add(candidates, p.preparedPrime)
             break
           case 'confirm':
             if (areBallotsCompatible(top, p.ballot)) {
-              add(top)
-              if (p.nPrepared < top.counter) add(ballot(p.nPrepared, top.value))
+              add(candidates, top)
+              if (p.nPrepared < top.counter) add(candidates, ballot(p.nPrepared, top.value))
             }
             break
           case 'externalize':
-            if (areBallotsCompatible(top, p.commit)) add(top)
+            if (areBallotsCompatible(top, p.commit)) add(candidates, top)
             break
           default:
             break
@@ -776,7 +781,11 @@ export class BallotProtocol {
         return false
     }
     if (this.phase === 'confirm' && !areBallotsCompatible(b, this.high!)) return false
-    const pred = (cur: Interval): boolean =>
+    const boundaries = this.getCommitBoundaries(b)
+    if (boundaries.length === 0) return false
+    // in CONFIRM only a higher h counts, and an interval never ends above the highest boundary
+    if (this.phase === 'confirm' && boundaries[boundaries.length - 1]! <= this.high!.counter) return false
+    const [lo, hi] = findExtendedInterval(boundaries, (cur: Interval): boolean =>
       this.federatedAccept(
         (st) => {
           // does st vote for commit over [lo, hi]?
@@ -793,12 +802,8 @@ export class BallotProtocol {
           }
         },
         (st) => commitPredicate(b, cur, st),
-      )
-    const boundaries = this.getCommitBoundaries(b)
-    if (boundaries.length === 0) return false
-    // in CONFIRM only a higher h counts, and an interval never ends above the highest boundary
-    if (this.phase === 'confirm' && boundaries[boundaries.length - 1]! <= this.high!.counter) return false
-    const [lo, hi] = findExtendedInterval(boundaries, pred)
+      ),
+    )
     if (lo === 0) return false
     if (this.phase !== 'confirm' || hi > this.high!.counter) {
       return this.setAcceptCommit(ballot(lo, b.value), ballot(hi, b.value))

@@ -42,6 +42,7 @@ export interface SlotState {
 export class Scp implements SlotHost {
   readonly localNode: LocalNode
   private readonly slots = new Map<bigint, Slot>()
+  private lastSlot: Slot | undefined
   private readonly qsetsByHash = new Map<string, QuorumSet>()
   private readonly qsetOfStatement = new WeakMap<Statement, QuorumSet>()
   private readonly sane = new WeakMap<QuorumSet, boolean>()
@@ -138,11 +139,14 @@ export class Scp implements SlotHost {
   private getSlot(slotIndex: bigint, create: true): Slot
   private getSlot(slotIndex: bigint, create: false): Slot | undefined
   private getSlot(slotIndex: bigint, create: boolean): Slot | undefined {
+    const last = this.lastSlot
+    if (last !== undefined && last.index === slotIndex) return last
     let slot = this.slots.get(slotIndex)
     if (slot === undefined && create) {
       slot = new Slot(slotIndex, this)
       this.slots.set(slotIndex, slot)
     }
+    if (slot !== undefined) this.lastSlot = slot
     return slot
   }
 
@@ -208,6 +212,7 @@ export class Scp implements SlotHost {
     for (const index of [...this.slots.keys()]) {
       if (index < maxSlotIndex && index !== slotToKeep) this.slots.delete(index)
     }
+    this.lastSlot = undefined
   }
 
   // ---- more of stellar-core's SCP API ----
