@@ -62,6 +62,7 @@ export class Scp implements SlotHost {
     this.localNode = new LocalNode(nodeId, isValidator, localQuorumSet)
     this.localHashHex = toHex(this.localNode.quorumSetHash)
     this.localCompiled = compileQuorumSet(this.localNode.quorumSet, this.table)
+    this.compiled.set(this.localNode.quorumSet, this.localCompiled)
     const d = driver as ScpDriver & Partial<ScpDriverNodeWeight>
     this.weightOverride = typeof d.getNodeWeight === 'function' ? d.getNodeWeight.bind(driver) : undefined
   }

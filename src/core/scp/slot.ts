@@ -202,20 +202,30 @@ export class Slot {
   private quorumAmongMarked(members: Known[], mark: Uint8Array): boolean {
     const local = this.host.localCompiled
     if (!sliceIn(local, mark)) return false
-    let changed = true
-    while (changed) {
-      changed = false
+    const remove: number[] = []
+    for (;;) {
+      // one pass against the set as it stands (as stellar-core does), so nodes sharing a quorum set
+      // (the usual case: the same object) are answered by one evaluation
+      let lastQ: CompiledQuorumSet | undefined
+      let lastOk = false
       for (const k of members) {
         if (mark[k.index] !== 1) continue
         const q = this.qsetOf(k)
-        if (q === undefined || !sliceIn(q, mark)) {
-          mark[k.index] = 0
-          changed = true
+        let ok: boolean
+        if (q === undefined) ok = false
+        else if (q === lastQ) ok = lastOk
+        else {
+          ok = sliceIn(q, mark)
+          lastQ = q
+          lastOk = ok
         }
+        if (!ok) remove.push(k.index)
       }
-      if (changed && !sliceIn(local, mark)) return false
+      if (remove.length === 0) return true
+      for (const i of remove) mark[i] = 0
+      remove.length = 0
+      if (!sliceIn(local, mark)) return false
     }
-    return true
   }
 
   /** Do the nodes whose latest statement passes `filter` form a quorum (with their own slices) for us? */
