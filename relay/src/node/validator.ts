@@ -157,6 +157,8 @@ export interface NodeStatus {
 const MAX_SLOTS_TO_REMEMBER = 12n
 /** Slots ahead of the next one whose messages are accepted (stellar-core LEDGER_VALIDITY_BRACKET). */
 const LEDGER_VALIDITY_BRACKET = 100n
+/** Envelopes for slots ahead of ours kept until we get there. */
+const MAX_FUTURE_ENVELOPES = 5_000
 /** Transactions per source account kept in the queue. */
 const MAX_PER_SOURCE = 16
 
@@ -165,7 +167,8 @@ interface CachedSet {
   set: TransactionSet
   /** Validation result against a given last-closed-ledger hash (hex). */
   validation?: { lcl: string; result: SetValidation }
-  checked: boolean
+  /** The last closed ledger (hash hex) the set's checks were run against: attestations depend on it. */
+  checkedFor: string | undefined
 }
 
 interface PendingEnvelope {
@@ -184,12 +187,15 @@ export class Validator {
   private readonly txSets = new Map<string, CachedSet>()
   private readonly queue = new Map<string, { tx: PreparedTx; checks: Check[]; received: number }>()
   private readonly passed = new PassedChecks()
-  private readonly pending: PendingEnvelope[] = []
+  private pending: PendingEnvelope[] = []
+  private future: Envelope[] = []
   private readonly fetching = new Map<string, Promise<void>>()
   private readonly seenEnvelopes = new Set<string>()
   private readonly timers = new Map<string, unknown>()
   private readonly externalized = new Map<bigint, Uint8Array>()
   private readonly heard = new Map<string, { at: number; slot: bigint }>()
+  /** The quorum-set hash each validator last announced (the trust graph light clients rank). */
+  private readonly nodeQsets = new Map<string, string>()
   private readonly disagreeing = new Set<string>()
   private readonly externalizeEnvelopes = new Map<bigint, Map<string, { env: Envelope; bytes: Uint8Array }>>()
   private nominationTimer: unknown
@@ -210,8 +216,10 @@ export class Validator {
     this.nodeId = validatorId(pk)
     const sane = isQuorumSetSane(init.quorumSet, false)
     if (!sane.ok) throw new Error(`Validator: the local quorum set is not sane: ${sane.reason}`)
-    this.qsets.set(toHex(quorumSetHash(init.quorumSet)), init.quorumSet)
     this.scp = new Scp(this.driver(), this.nodeId, init.isValidator !== false, init.quorumSet)
+    // SCP announces the hash of the normalised quorum set (stellar-core LocalNode); serve both forms.
+    this.qsets.set(toHex(quorumSetHash(init.quorumSet)), init.quorumSet)
+    this.qsets.set(toHex(this.scp.getLocalQuorumSetHash()), this.scp.getLocalQuorumSet())
     this.lastCloseAt = init.clock.now()
   }
 
@@ -387,7 +395,20 @@ export class Validator {
       else h.at = this.init.clock.now()
     }
     if (st.pledges.type === 'externalize') this.noteExternalize(env, bytes)
+    else this.nodeQsets.set(st.nodeId, toHex(st.pledges.quorumSetHash))
     if (st.slotIndex < next) return 'accepted' // only certificates matter for closed slots
+    if (st.slotIndex > next) {
+      // Held until our ledger reaches the slot before it (stellar-core's PendingEnvelopes): its values
+      // can only be validated against that ledger, and SCP must never see a slot it cannot validate.
+      this.future.push(env)
+      if (this.future.length > MAX_FUTURE_ENVELOPES) this.future.shift()
+      return 'pending'
+    }
+    return this.admit(env)
+  }
+
+  /** Pass a current-slot envelope to SCP once its quorum set and transaction sets are here and checked. */
+  private admit(env: Envelope): 'accepted' | 'pending' | 'invalid' {
     const waiting = this.dependencies(env)
     if (waiting.size === 0) {
       return this.scp.receiveEnvelope(env) === 'valid' ? 'accepted' : 'invalid'
@@ -434,7 +455,7 @@ export class Validator {
       if (!dv.ok) continue // SCP's validateValue rejects it
       const h = toHex(dv.value.txSetHash)
       const cached = this.txSets.get(h)
-      if (!cached?.checked) need.add(`t${h}`)
+      if (cached?.checkedFor !== toHex(this.state.headerHash)) need.add(`t${h}`)
     }
     return need
   }
@@ -474,14 +495,15 @@ export class Validator {
       if (!bytes) return undefined
       const d = TransactionSetType.tryDecode(bytes)
       if (!d.ok || !equalBytes(txSetHash(d.value), hash)) return undefined
-      cached = { bytes, set: d.value, checked: false }
+      cached = { bytes, set: d.value, checkedFor: undefined }
       this.txSets.set(h, cached)
     }
-    if (!cached.checked) await this.checkSet(cached)
+    if (cached.checkedFor !== toHex(this.state.headerHash)) await this.checkSet(cached)
     return cached
   }
 
   private async checkSet(cached: CachedSet): Promise<void> {
+    const lcl = toHex(this.state.headerHash)
     const checks = transactionSetChecks(this.state, this.networkId, cached.set, this.state.header).filter(
       (c) => !this.passed.has(c.id),
     )
@@ -489,18 +511,46 @@ export class Validator {
       const ok = await runChecks(checks, { verifier: this.init.verifier, argon2id: this.init.argon2id })
       for (const id of ok) this.passed.add(id)
     }
-    cached.checked = true
+    // Only if the ledger did not move on while the checks ran.
+    if (lcl === toHex(this.state.headerHash)) cached.checkedFor = lcl
   }
 
   private resolvePending(dep: string): void {
-    for (let i = 0; i < this.pending.length; i++) {
-      const p = this.pending[i]!
-      if (!p.waiting.delete(dep)) continue
-      if (p.waiting.size === 0) {
-        this.pending.splice(i--, 1)
-        if (p.envelope.statement.slotIndex >= this.state.header.seq + 1n) this.scp.receiveEnvelope(p.envelope)
-      }
+    const ready: Envelope[] = []
+    this.pending = this.pending.filter((p) => {
+      if (!p.waiting.has(dep) || !this.satisfied(dep)) return true
+      p.waiting.delete(dep)
+      if (p.waiting.size > 0) return true
+      ready.push(p.envelope)
+      return false
+    })
+    // Admitted after the scan: admitting can queue an envelope again (a set checked against a ledger
+    // that has since closed is checked once more), which must not feed back into this loop.
+    const next = this.state.header.seq + 1n
+    for (const env of ready) {
+      if (env.statement.slotIndex === next) this.admit(env)
+      else if (env.statement.slotIndex > next) this.future.push(env)
     }
+  }
+
+  /** Whether a dependency is now present (a failed fetch leaves it missing: tick() retries it). */
+  private satisfied(dep: string): boolean {
+    if (dep[0] === 'q') return this.qsets.has(dep.slice(1))
+    return this.txSets.get(dep.slice(1))?.checkedFor === toHex(this.state.headerHash)
+  }
+
+  /** Retry the fetches of dependencies still missing (called every tick). */
+  private retryDependencies(): void {
+    const deps = new Set<string>()
+    for (const p of this.pending) for (const d of p.waiting) deps.add(d)
+    for (const d of deps) void this.fetchDependency(d)
+  }
+
+  /** A new peer connected: send it our latest messages for the slot in progress (stellar-core sends SCP state). */
+  peerConnected(): void {
+    const next = this.state.header.seq + 1n
+    for (const e of this.scp.getLatestMessagesSend(next))
+      this.init.network.broadcast('scp', encodeEnvelope(e))
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -511,6 +561,10 @@ export class Validator {
     if (c) return c.bytes
     return undefined
   }
+  /** A transaction set of a closed ledger, by hash (the store indexes sets by their hash). */
+  storedTxSet(hash: Uint8Array): Uint8Array | undefined {
+    return this.init.store.txSetByHash(hash)
+  }
   quorumSetBytes(hash: Uint8Array): Uint8Array | undefined {
     const q = this.qsets.get(toHex(hash))
     return q ? QuorumSetMessage.encode(q) : undefined
@@ -520,6 +574,16 @@ export class Validator {
     if (!r) return undefined
     return { header: r.header, txSet: r.txSet, externalizes: this.init.store.externalizes(seq) }
   }
+  /** Every validator whose quorum set we know (ours included): the trust graph for light clients. */
+  knownQuorumSets(): { id: string; quorumSet: Uint8Array }[] {
+    const out = [{ id: this.nodeId, quorumSet: QuorumSetMessage.encode(this.init.quorumSet) }]
+    for (const [id, h] of [...this.nodeQsets].sort()) {
+      const q = this.qsets.get(h)
+      if (q && id !== this.nodeId) out.push({ id, quorumSet: QuorumSetMessage.encode(q) })
+    }
+    return out
+  }
+
   /** Our latest messages and everyone's we hold for a slot (a restarted peer asks). */
   scpState(slot: bigint): Uint8Array[] {
     const envs = this.scp.getEntireCurrentState(slot, true)
@@ -572,7 +636,7 @@ export class Validator {
     }
     const bytes = TransactionSetType.encode(built.set)
     const hash = txSetHash(built.set)
-    this.txSets.set(toHex(hash), { bytes, set: built.set, checked: true })
+    this.txSets.set(toHex(hash), { bytes, set: built.set, checkedFor: toHex(this.state.headerHash) })
     const value: LedgerValue = {
       v: 1,
       txSetHash: hash,
@@ -656,6 +720,7 @@ export class Validator {
     const record: LedgerRecord = {
       seq: r.header.seq,
       hash: r.headerHash,
+      txSetHash: r.header.txSetHash,
       header: LedgerHeaderType.encode(r.header),
       txSet: setBytes,
       results: r.results.map((x) => TransactionResultType.encode(x)),
@@ -805,6 +870,7 @@ export class Validator {
 
   /** Periodic: notice when peers are ahead (catch up) or consensus stalls (re-broadcast, re-nominate). */
   private tick(): void {
+    this.retryDependencies()
     const next = this.state.header.seq + 1n
     let ahead = 0n
     for (const h of this.heard.values()) if (h.slot > ahead) ahead = h.slot
@@ -908,6 +974,7 @@ export class Validator {
       },
       emitEnvelope: (env) => {
         const bytes = encodeEnvelope(env)
+        this.log.debug('emit', { slot: env.statement.slotIndex, type: env.statement.pledges.type })
         const kind = env.statement.pledges.type === 'nominate' ? 'nomination' : 'ballot'
         this.init.store.saveOwnEnvelope(env.statement.slotIndex, kind, bytes)
         if (env.statement.pledges.type === 'externalize') this.noteExternalize(env, bytes)
@@ -966,7 +1033,7 @@ export class Validator {
     )
     if (shape.level !== 'fullyValidated') return shape.level
     const c = this.txSets.get(toHex(value.txSetHash))
-    if (!c?.checked) return 'maybeValid'
+    if (c?.checkedFor !== toHex(this.state.headerHash)) return 'maybeValid'
     const v = this.setValidation(c, value.closeTime)
     if (!v.ok) this.log.debug('invalid transaction set proposed', { slot, reason: v.reason })
     return v.ok ? 'fullyValidated' : 'invalid'

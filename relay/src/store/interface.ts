@@ -11,6 +11,8 @@ import type { Entry, LedgerDiff, PayoutTable } from '../../../src/core/ledger/in
 export interface LedgerRecord {
   seq: bigint
   hash: Uint8Array
+  /** SHA-256 of txSet. */
+  txSetHash: Uint8Array
   /** Canonical LedgerHeader bytes. */
   header: Uint8Array
   /** Canonical TransactionSet bytes. */
@@ -32,6 +34,8 @@ export interface NodeStore {
   /** The genesis or last closed ledger, or undefined for an empty store. */
   lastLedger(): LedgerRecord | undefined
   ledger(seq: bigint): LedgerRecord | undefined
+  /** The transaction set of a closed ledger, by its hash. */
+  txSetByHash(hash: Uint8Array): Uint8Array | undefined
   /** Every current state entry, by map key (src/core/ledger/keys.ts). */
   entries(): Iterable<[string, Entry]>
   payoutTables(): PayoutTable[]

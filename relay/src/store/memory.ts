@@ -20,6 +20,10 @@ export class MemoryStore implements NodeStore {
   ledger(seq: bigint) {
     return this.ledgers.get(seq)
   }
+  private readonly setsByHash = new Map<string, Uint8Array>()
+  txSetByHash(hash: Uint8Array) {
+    return this.setsByHash.get(toHex(hash))
+  }
   entries() {
     return this.state.entries()
   }
@@ -31,6 +35,7 @@ export class MemoryStore implements NodeStore {
       throw new Error(`MemoryStore.commitLedger: expected ledger ${this.last + 1n}, got ${record.seq}`)
     }
     this.ledgers.set(record.seq, record)
+    this.setsByHash.set(toHex(record.txSetHash), record.txSet)
     for (const { key, entry } of diff.entries) {
       if (entry) this.state.set(key, entry)
       else this.state.delete(key)
@@ -63,7 +68,9 @@ export class MemoryStore implements NodeStore {
     m.set(nodeId, envelope)
   }
   externalizes(slot: bigint) {
-    return [...(this.certs.get(slot)?.values() ?? [])]
+    return [...(this.certs.get(slot)?.entries() ?? [])]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, e]) => e)
   }
   getMeta(key: string) {
     return this.meta.get(key)

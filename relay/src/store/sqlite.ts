@@ -15,8 +15,9 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS ledgers (
   seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, header BLOB NOT NULL, txset BLOB NOT NULL,
-  results BLOB NOT NULL, close_time INTEGER NOT NULL
+  txset_hash BLOB NOT NULL, results BLOB NOT NULL, close_time INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS ledgers_txset_hash ON ledgers (txset_hash);
 CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS txs (hash BLOB PRIMARY KEY, seq INTEGER NOT NULL, idx INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS payout_tables (day INTEGER PRIMARY KEY, count INTEGER NOT NULL, records BLOB NOT NULL, root BLOB NOT NULL);
@@ -58,6 +59,7 @@ interface LedgerRow {
   hash: Buffer
   header: Buffer
   txset: Buffer
+  txset_hash: Buffer
   results: Buffer
   close_time: number | bigint
 }
@@ -85,8 +87,9 @@ export class SqliteStore implements NodeStore {
       last: this.db.prepare('SELECT * FROM ledgers ORDER BY seq DESC LIMIT 1'),
       ledger: this.db.prepare('SELECT * FROM ledgers WHERE seq = ?'),
       insertLedger: this.db.prepare(
-        'INSERT INTO ledgers (seq, hash, header, txset, results, close_time) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO ledgers (seq, hash, header, txset, txset_hash, results, close_time) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
+      setByHash: this.db.prepare('SELECT txset FROM ledgers WHERE txset_hash = ? LIMIT 1'),
       putEntry: this.db.prepare('INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)'),
       delEntry: this.db.prepare('DELETE FROM entries WHERE key = ?'),
       allEntries: this.db.prepare('SELECT key, value FROM entries'),
@@ -123,6 +126,7 @@ export class SqliteStore implements NodeStore {
       hash: u8(row.hash),
       header: u8(row.header),
       txSet: u8(row.txset),
+      txSetHash: u8(row.txset_hash),
       results,
       txHashes: results.map((r) => TransactionResultType.decode(r).txHash),
       closeTime: BigInt(row.close_time),
@@ -134,6 +138,10 @@ export class SqliteStore implements NodeStore {
   }
   ledger(seq: bigint) {
     return this.toRecord(this.stmts.ledger.get(seq) as LedgerRow | undefined)
+  }
+  txSetByHash(hash: Uint8Array) {
+    const row = this.stmts.setByHash.get(hash) as { txset: Buffer } | undefined
+    return row ? u8(row.txset) : undefined
   }
   *entries(): Iterable<[string, Entry]> {
     for (const row of this.stmts.allEntries.iterate() as Iterable<{ key: Buffer; value: Buffer }>) {
@@ -161,6 +169,7 @@ export class SqliteStore implements NodeStore {
       record.hash,
       record.header,
       record.txSet,
+      record.txSetHash,
       packList(record.results),
       record.closeTime,
     )

@@ -71,13 +71,17 @@ describe('surge pricing', () => {
       l.state.headerHash,
     )
     expect(a.set).toEqual(b.set)
-    expect(validateTransactionSet(l.state, a.set, env, l.state.headerHash)).toMatchObject({
+    expect(
+      validateTransactionSet(l.state, a.set, env, { header: l.state.header, hash: l.state.headerHash }),
+    ).toMatchObject({
       ok: true,
       ops: 2,
       fees: 10n,
     })
     const unsorted = { ...a.set, txs: [...a.set.txs].reverse() }
-    expect(validateTransactionSet(l.state, unsorted, env, l.state.headerHash)).toMatchObject({ ok: false })
+    expect(
+      validateTransactionSet(l.state, unsorted, env, { header: l.state.header, hash: l.state.headerHash }),
+    ).toMatchObject({ ok: false })
   })
 })
 
