@@ -204,12 +204,12 @@ export async function runDevnet(
   const info = await prepareDevnet(o)
   const children = info.nodes.map((n) => spawnValidator(n, o.verbose))
   let stopping = false
-  children.forEach((c, i) =>
+  children.forEach((c, i) => {
     c.on('exit', (code, sig) => {
       if (!stopping)
         print(`validator v${i} exited (${sig ?? code}); see ${join(info.nodes[i]!.dir, 'relay.log')}`)
-    }),
-  )
+    })
+  })
   await Promise.all(info.nodes.map((n) => waitHttp(n.http)))
   print(
     `Watt devnet "${info.network}" — ${info.nodes.length} validators, ${o.closeTimeMs} ms ledgers, ${o.dayLength} s mining day`,

@@ -99,7 +99,7 @@ export class LightService {
       case 'payslip': {
         const certified = this.latestCertified()
         const day = this.view.prove({ type: 'day', day: req.day })
-        if (!certified || !day || !day.entry || day.entry.type !== 'day' || !day.entry.closed) {
+        if (!certified || !day?.entry || day.entry.type !== 'day' || !day.entry.closed) {
           return notFound(`day ${req.day} is not closed in the latest certified ledger`)
         }
         const account = v.state.account(req.account)

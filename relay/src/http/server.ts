@@ -202,7 +202,7 @@ export function startHttp(init: HttpInit): Promise<{ server: Server; port: numbe
           if (r.type !== 'account') throw new HttpError(500, 'internal', 'unexpected response')
           const entry = r.entry ? EntryType.decode(r.entry) : undefined
           const header = LedgerHeaderType.decode(r.certified.header)
-          if (!entry || entry.type !== 'account') {
+          if (entry?.type !== 'account') {
             return [
               404,
               {
@@ -241,7 +241,7 @@ export function startHttp(init: HttpInit): Promise<{ server: Server; port: numbe
         if (r.type !== 'payslip') throw new HttpError(500, 'internal', 'unexpected response')
         if (!r.payslip) throw new HttpError(404, 'not_found', 'this account did not mine that day')
         const chunk = r.payslip.chunk
-        let record
+        let record: ReturnType<typeof readRecord> | undefined
         for (let i = 0; i * RECORD_BYTES < chunk.length; i++) {
           const rec = readRecord(chunk, i * RECORD_BYTES)
           if (toHex(rec.account) === toHex(id)) record = rec
