@@ -143,10 +143,21 @@ export function u64Mod(bytes: Uint8Array, offset: number, m: number): number {
 }
 
 /**
- * s_{j+1} = SHA-256(tag ‖ s_j ‖ R[leaf] ‖ u32be(sector)). The next challenge depends on the replica
- * bytes just read, so rounds are sequential: the prover cannot know which sector comes next without
- * holding (or regenerating) the current one.
+ * s_{j+1} = H(tag ‖ s_j ‖ R[leaf] ‖ u32be(sector)), with the sector hash H (it runs once per round in
+ * the validator's loop, so it uses the fast injected hash rather than the protocol SHA-256). The next
+ * challenge depends on the replica bytes just read, so rounds are sequential: the prover cannot know
+ * which sector comes next without holding (or regenerating) the current one.
  */
-export function postNext(seed: Uint8Array, leafValue: Uint8Array, sector: number): Uint8Array {
-  return sha256(concatBytes(POST_NEXT_TAG, seed, leafValue, u32be(sector)))
+export function postNext(h: Hasher, seed: Uint8Array, leafValue: Uint8Array, sector: number): Uint8Array {
+  const t = POST_NEXT_TAG.length
+  const input = h.input
+  input.set(POST_NEXT_TAG, 0)
+  input.set(seed.subarray(0, 32), t)
+  input.set(leafValue.subarray(0, 32), t + 32)
+  input[t + 64] = sector >>> 24
+  input[t + 65] = (sector >>> 16) & 255
+  input[t + 66] = (sector >>> 8) & 255
+  input[t + 67] = sector & 255
+  h.digest(t + 68)
+  return h.output.slice(0, 32)
 }

@@ -119,7 +119,7 @@ export async function provePoSt(
       }
       const o = await openLeaf(h, tree, leaf)
       openings.push(o)
-      s = postNext(s, o.leaf, sector)
+      s = postNext(h, s, o.leaf, sector)
       options.onProgress?.({ type: 'post', round: j + 1, rounds })
     }
   } finally {
@@ -243,7 +243,7 @@ export function verifyPoSt(
         `round ${j}: leaf ${leaf} of sector ${sector} does not open to commRLast`,
         { at: j, tree: 'R' },
       )
-    s = postNext(s, o.leaf, sector)
+    s = postNext(h, s, o.leaf, sector)
   }
   if (pp.commitments.length !== firstTouch.size)
     return reject(

@@ -55,6 +55,11 @@ export interface ChromiumSession {
   grant(origin: string, permissions: readonly string[]): Promise<void>
   /** Peak resident memory (VmHWM, bytes) of each renderer process of this browser, by pid. */
   rendererPeakMemory(): Record<number, number>
+  /**
+   * CPU seconds (user + system) used so far by this browser's renderer processes: on a shared machine
+   * a benchmark can compare CPU time, which other tenants inflate far less than wall time.
+   */
+  rendererCpuSeconds(): number
   /** Messages forwarded so far (console errors, page errors, worker errors). */
   readonly errors: string[]
   close(): Promise<void>
@@ -101,7 +106,22 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Chrom
       } as never)
     },
     rendererPeakMemory() {
-      return rendererPeaks(userDataDir)
+      const out: Record<number, number> = {}
+      for (const pid of rendererPids(userDataDir)) {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readProc(pid, 'status'))
+        if (m) out[pid] = Number(m[1]) * 1024
+      }
+      return out
+    },
+    rendererCpuSeconds() {
+      let ticks = 0
+      for (const pid of rendererPids(userDataDir)) {
+        const stat = readProc(pid, 'stat')
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), counted from the state field (3).
+        ticks += Number(f[11]) + Number(f[12])
+      }
+      return ticks / CLOCK_TICKS
     },
     async close() {
       await cdp?.detach().catch(() => undefined)
@@ -111,19 +131,26 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Chrom
   }
 }
 
-/** VmHWM of the renderer processes that descend from the browser using `userDataDir` (Linux /proc). */
-function rendererPeaks(userDataDir: string): Record<number, number> {
+const CLOCK_TICKS = 100 // sysconf(_SC_CLK_TCK) on Linux x86-64 and arm64
+
+function readProc(pid: number, file: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8')
+  } catch {
+    return '' // the process ended while we looked
+  }
+}
+
+/** The renderer processes that descend from the browser using `userDataDir` (Linux /proc). */
+function rendererPids(userDataDir: string): number[] {
   const procs = new Map<number, { ppid: number; cmd: string }>()
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue
-    try {
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ')
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      procs.set(Number(d), { ppid, cmd })
-    } catch {
-      // The process ended while we looked.
-    }
+    const cmd = readProc(Number(d), 'cmdline').split('\0').join(' ')
+    const stat = readProc(Number(d), 'stat')
+    if (!cmd || !stat) continue
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    procs.set(Number(d), { ppid, cmd })
   }
   const roots = [...procs]
     .filter(([, p]) => p.cmd.includes(`--user-data-dir=${userDataDir}`))
@@ -135,15 +162,5 @@ function rendererPeaks(userDataDir: string): Record<number, number> {
     }
     return false
   }
-  const out: Record<number, number> = {}
-  for (const [pid, p] of procs) {
-    if (!p.cmd.includes('--type=renderer') || !inTree(pid)) continue
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-      if (m) out[pid] = Number(m[1]) * 1024
-    } catch {
-      // gone
-    }
-  }
-  return out
+  return [...procs].filter(([pid, p]) => p.cmd.includes('--type=renderer') && inTree(pid)).map(([pid]) => pid)
 }

@@ -94,11 +94,12 @@ describe('proof of spacetime', () => {
     expect(bytes.length).toBeLessThanOrEqual(postProofMaxBytes(params))
   })
 
-  it('chains the rounds through the replica bytes: another leaf value sends the next round elsewhere', () => {
+  it('chains the rounds through the replica bytes: another leaf value sends the next round elsewhere', async () => {
+    const h = await hasher()
     const s0 = new Uint8Array(32).fill(1)
     const next = new Set<string>()
     for (let b = 0; b < 16; b++)
-      next.add(JSON.stringify(postChallenge(postNext(s0, new Uint8Array(32).fill(b), 0), 1000, 2 ** 20)))
+      next.add(JSON.stringify(postChallenge(postNext(h, s0, new Uint8Array(32).fill(b), 0), 1000, 2 ** 20)))
     expect(next.size).toBe(16)
   })
 
