@@ -25,6 +25,8 @@ import {
   forwardPeerEvents,
   type HostEvents,
   MAX_INBOUND_STREAMS_PER_CONNECTION,
+  PING_TIMEOUT_MAX_MS,
+  PING_TIMEOUT_MIN_MS,
 } from './host-common.js'
 import { errorText, type LoggerFactory, silentLogger } from './log.js'
 import { type ProtocolIds, type ProtocolLimits, type ProtocolName, protocolIds } from './protocols.js'
@@ -35,6 +37,13 @@ import { createReqResp, type ReqResp } from './reqresp.js'
  * memory, battery and sockets, and the light client needs one relay to work.
  */
 export const BROWSER_MAX_CONNECTIONS = 20
+
+/**
+ * The browser pings each connection (its relay) every 30 s (libp2p's default is 10 s): often enough
+ * to notice a dead relay and reconnect within a minute, and to keep carrier NAT mappings (commonly
+ * 60 s or more) open, without spending a phone's radio and battery every 10 s.
+ */
+export const BROWSER_PING_INTERVAL_MS = 30_000
 
 /** An ICE server (the shape of the DOM's RTCIceServer, restated so Node code can type-check). */
 export interface IceServer {
@@ -113,6 +122,10 @@ export async function createBrowserNode(
     streamMuxers: [yamux({ maxInboundStreams: MAX_INBOUND_STREAMS_PER_CONNECTION })],
     connectionGater: { denyDialMultiaddr: browserDialFilter(init.allowInsecureLocal ?? false) },
     connectionManager: { maxConnections: BROWSER_MAX_CONNECTIONS },
+    connectionMonitor: {
+      pingInterval: BROWSER_PING_INTERVAL_MS,
+      pingTimeout: { minTimeout: PING_TIMEOUT_MIN_MS, maxTimeout: PING_TIMEOUT_MAX_MS },
+    },
     services: {
       identify: identify(),
       identifyPush: identifyPush(),

@@ -12,6 +12,15 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
  */
 export const MAX_INBOUND_STREAMS_PER_CONNECTION = 128
 
+/**
+ * A ping answer may take this long before libp2p's connection monitor declares the connection dead
+ * (it adapts the timeout to observed round trips between these bounds; its default floor is 5 s). A
+ * phone on a congested cell link, or a relay busy with a burst of handshakes, can exceed 5 s without
+ * being gone.
+ */
+export const PING_TIMEOUT_MIN_MS = 10_000
+export const PING_TIMEOUT_MAX_MS = 60_000
+
 /** Peer lifecycle events of a host. */
 export interface HostEventMap {
   'peer:connect': CustomEvent<PeerId>

@@ -9,6 +9,7 @@
  */
 export {
   BROWSER_MAX_CONNECTIONS,
+  BROWSER_PING_INTERVAL_MS,
   type BrowserNode,
   type BrowserNodeInit,
   browserDialFilter,
@@ -33,6 +34,8 @@ export {
   type HostEventMap,
   type HostEvents,
   MAX_INBOUND_STREAMS_PER_CONNECTION,
+  PING_TIMEOUT_MAX_MS,
+  PING_TIMEOUT_MIN_MS,
 } from './host-common.js'
 export { errorText, type LogFields, type Logger, type LoggerFactory, silentLogger } from './log.js'
 export * from './protocols.js'

@@ -27,6 +27,8 @@ import {
   forwardPeerEvents,
   type HostEvents,
   MAX_INBOUND_STREAMS_PER_CONNECTION,
+  PING_TIMEOUT_MAX_MS,
+  PING_TIMEOUT_MIN_MS,
 } from './host-common.js'
 import { errorText, type Logger, type LoggerFactory, silentLogger } from './log.js'
 import { loadOrCreatePeerKey } from './peer-key.node.js'
@@ -46,7 +48,10 @@ import { createReqResp, type ReqResp } from './reqresp.js'
 
 /**
  * Connections one relay holds before it refuses new inbound ones (and prunes the least valuable).
- * The goal is 1,000 idle browsers (BENCHMARKS.md: ~<measured> KiB each) plus validators and headroom.
+ * The goal is 1,000 idle browsers plus validators and headroom. Memory is not the bound (an idle
+ * browser connection with its reservation costs ~50–70 KiB on the relay, BENCHMARKS.md §net); the
+ * CPU of a reconnect storm (~20 ms per handshake + identify + reservation) and of keep-alive pings
+ * is, so raise it only with the benchmark re-run on the target machine.
  */
 export const RELAY_MAX_CONNECTIONS = 1_200
 /** Inbound connections in the handshake (noise + yamux) at once; libp2p's default is 10. */
@@ -72,6 +77,15 @@ export const RELAY_CIRCUIT_DURATION_MS = 2 * 60_000
 export const RELAY_CIRCUIT_DATA_BYTES = 128n * 1024n
 /** A circuit hop request must complete within this (library default). */
 export const RELAY_HOP_TIMEOUT_MS = 30_000
+/**
+ * libp2p's connection monitor pings every connection on this interval (default 10 s) and closes the
+ * ones that do not answer, which is how the relay reclaims connections of phones that vanished
+ * without closing. It pings all connections in one burst, so with 1,000 browsers the default means
+ * 100 ping streams a second and a burst of 1,000 every 10 s; 60 s cuts that six-fold and still frees
+ * a dead connection's slot within about a minute. Browsers ping the relay more often (see
+ * BROWSER_PING_INTERVAL_MS), which also keeps NAT mappings open.
+ */
+export const RELAY_PING_INTERVAL_MS = 60_000
 /** A dial to a bootstrap peer is abandoned after this long. */
 export const BOOTSTRAP_DIAL_TIMEOUT_MS = 10_000
 /** Redial backoff for bootstrap peers: from 1 s, doubling, up to 30 s (± 20% jitter). */
@@ -103,7 +117,10 @@ export interface RelayHostInit {
     maxPendingInbound?: number
     inboundPerHostPerSecond?: number
     maxReservations?: number
-    /** IP networks (CIDR strings) exempt from the inbound limits and from pruning. */
+    /**
+     * IP networks exempt from the inbound limits and from pruning, as multiaddrs, e.g.
+     * `/ip4/10.0.0.0/ipcidr/8` (a devnet on loopback: `/ip4/127.0.0.0/ipcidr/8`).
+     */
     allow?: string[]
   }
   /** Redial backoff for bootstrap peers (tests shorten it). */
@@ -156,6 +173,10 @@ export async function createRelayHost(init: RelayHostInit, options: AbortOptions
     transports: [webSockets()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ maxInboundStreams: MAX_INBOUND_STREAMS_PER_CONNECTION })],
+    connectionMonitor: {
+      pingInterval: RELAY_PING_INTERVAL_MS,
+      pingTimeout: { minTimeout: PING_TIMEOUT_MIN_MS, maxTimeout: PING_TIMEOUT_MAX_MS },
+    },
     connectionManager: {
       maxConnections: limits.maxConnections ?? RELAY_MAX_CONNECTIONS,
       maxIncomingPendingConnections: limits.maxPendingInbound ?? RELAY_MAX_PENDING_INBOUND,
