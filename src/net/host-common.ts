@@ -6,7 +6,7 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
 
 /**
  * Streams one connection may open towards us at once (yamux `maxInboundStreams`; yamux's default is
- * 1,000). Our own protocols allow at most 2 × maxConcurrentPerPeer each (≤ 68 together), plus
+ * 1,000). Our own protocols allow at most 2 × maxConcurrentPerPeer each (≤ 60 together), plus
  * identify, identify-push, ping, gossipsub and circuit-relay hop/stop: 128 leaves headroom while
  * capping what one peer can pin (each stream may buffer up to its 256 KiB receive window).
  */

@@ -136,7 +136,7 @@ export const PROTOCOL_LIMITS: Readonly<Record<ProtocolName, ProtocolLimits>> = {
   /**
    * The latest SCP messages the responder holds for a slot: at most a nomination and a ballot
    * statement per validator. Typical envelopes are under 2 KiB, so 4 MiB holds 1,000 validators;
-   * the responder sends its newest envelopes first and stops at the limit. Asked when a node
+   * a handler with more must send its newest envelopes first and stop at the limit. Asked when a node
    * (re)joins a slot, so 2/s suffices.
    */
   scpstate: {
