@@ -90,60 +90,10 @@ export function isVBlocking(q: QuorumSet, nodes: Iterable<NodeId>): boolean {
   return isBlockingFor(q, toLookup(nodes))
 }
 
-/**
- * `LocalNode::isQuorum`: start from the nodes whose latest statement passes `filter`, repeatedly drop
- * the nodes whose own quorum set (`qsetOf`, from their statement) is not satisfied by the remaining
- * set, and at the fixpoint test the *local* set `q` against what remains. The local node need not be
- * among them (notes §1.10 item 4; draft-05 would require it).
+/*
+ * `LocalNode::isQuorum` and `isVBlocking(qset, map, filter)` run on compiled quorum sets and
+ * membership arrays: see `Slot.isQuorumWhere`, `Slot.isVBlockingWhere` and the compiled helpers below.
  */
-export function isQuorumAmong<S>(
-  q: QuorumSet,
-  latest: ReadonlyMap<NodeId, S>,
-  qsetOf: (statement: S) => QuorumSet | undefined,
-  filter: (statement: S) => boolean,
-): boolean {
-  let nodes: NodeId[] = []
-  let sets: (QuorumSet | undefined)[] = []
-  for (const [id, st] of latest) {
-    if (filter(st)) {
-      nodes.push(id)
-      sets.push(undefined)
-    }
-  }
-  let set = new Set(nodes)
-  // The fixpoint only removes nodes and slices are monotone: if the local set is not satisfied now,
-  // it will not be at the fixpoint either (same answer as stellar-core, sooner).
-  if (!isSliceOf(q, set)) return false
-  for (let i = 0; i < nodes.length; i++) sets[i] = qsetOf(latest.get(nodes[i]!)!)
-  for (;;) {
-    const kept: NodeId[] = []
-    const keptSets: (QuorumSet | undefined)[] = []
-    for (let i = 0; i < nodes.length; i++) {
-      const qs = sets[i]
-      if (qs !== undefined && isSliceOf(qs, set)) {
-        kept.push(nodes[i]!)
-        keptSets.push(qs)
-      }
-    }
-    if (kept.length === nodes.length) break
-    nodes = kept
-    sets = keptSets
-    set = new Set(kept)
-    if (!isSliceOf(q, set)) return false
-  }
-  return true
-}
-
-/** `LocalNode::isVBlocking(qset, map, filter)`: are the nodes whose statement passes `filter` v-blocking? */
-export function isVBlockingAmong<S>(
-  q: QuorumSet,
-  latest: ReadonlyMap<NodeId, S>,
-  filter: (statement: S) => boolean,
-): boolean {
-  const set = new Set<NodeId>()
-  for (const [id, st] of latest) if (filter(st)) set.add(id)
-  return isBlockingFor(q, set)
-}
 
 /**
  * `LocalNode::findClosestVBlocking`: a small (greedy) list of nodes from `good` whose failure, with
