@@ -49,7 +49,7 @@ import { createReqResp, type ReqResp } from './reqresp.js'
 /**
  * Connections one relay holds before it refuses new inbound ones (and prunes the least valuable).
  * The goal is 1,000 idle browsers plus validators and headroom. Memory is not the bound (an idle
- * browser connection with its reservation costs ~50–70 KiB on the relay, BENCHMARKS.md §net); the
+ * browser connection with its reservation costs ~45–70 KiB on the relay, BENCHMARKS.md §net); the
  * CPU of a reconnect storm (~20 ms per handshake + identify + reservation) and of keep-alive pings
  * is, so raise it only with the benchmark re-run on the target machine.
  */

@@ -182,7 +182,7 @@ describe('request/response', () => {
       a.reqresp.request(b.peerId, a.protocols.scpstate, bytes(1), { timeoutMs: 300 }),
     )
     expect(timeout.name).toBe('RequestTimeoutError')
-    expect(performance.now() - t0).toBeLessThan(2_000)
+    expect(performance.now() - t0).toBeLessThan(5_000) // well before the protocol's 10 s
 
     const controller = new AbortController()
     setTimeout(() => controller.abort(), 100)
@@ -203,6 +203,7 @@ describe('request/response', () => {
 
     // 60 requests, 10 at a time (under the in-flight caps, so only the rate limit can refuse).
     const results: PromiseSettledResult<Uint8Array>[] = []
+    const t0 = performance.now()
     for (let batch = 0; batch < 6; batch++) {
       const reqs = Array.from({ length: 10 }, (_, i) =>
         flooder.reqresp.request(b.peerId, b.protocols.ledger, bytes(i)),
@@ -214,8 +215,9 @@ describe('request/response', () => {
       r.status === 'rejected' ? [r.reason as Error & { code: string }] : [],
     )
     // The burst of 10, plus what refills at 5/s while the batches run.
+    const refilled = Math.floor((5 * (performance.now() - t0)) / 1000)
     expect(ok).toBeGreaterThanOrEqual(10)
-    expect(ok).toBeLessThanOrEqual(20)
+    expect(ok).toBeLessThanOrEqual(10 + refilled)
     expect(refused.map((e) => `${e.name}:${e.code}`)).toEqual(
       refused.map(() => 'RateLimitedError:rate_limited'),
     )
