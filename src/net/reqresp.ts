@@ -64,6 +64,8 @@ export type RequestHandler = (
 export interface RequestOptions extends AbortOptions {
   /** Deadline for the whole exchange; defaults to the protocol's `timeoutMs`. */
   timeoutMs?: number
+  /** Size limits for a protocol that is not in PROTOCOL_LIMITS (or to override them for this call). */
+  limits?: Partial<ProtocolLimits>
 }
 
 export interface HandleOptions {
@@ -101,8 +103,8 @@ export interface ReqResp {
     request: Uint8Array,
     options?: RequestOptions,
   ): Promise<Uint8Array>
-  /** The limits in force for a protocol on this node. */
-  limitsFor(protocol: string): ProtocolLimits
+  /** The limits in force for a protocol on this node (with `extra` over them). */
+  limitsFor(protocol: string, extra?: Partial<ProtocolLimits>): ProtocolLimits
   stats(): ReqRespStats
   start(): void
   /** Unregister every handler and abort every request and handler in flight. */
@@ -364,7 +366,7 @@ class ReqRespService implements ReqResp {
     options: RequestOptions = {},
   ): Promise<Uint8Array> {
     if (!this.#started) throw new NotStartedError('reqresp.request: call start() first')
-    const limits = this.limitsFor(protocol)
+    const limits = this.limitsFor(protocol, options.limits)
     if (request.length > limits.maxRequestBytes) {
       throw new MessageTooLargeError('request', request.length, limits.maxRequestBytes, protocol)
     }

@@ -331,6 +331,27 @@ describe('request/response', () => {
     }
   })
 
+  test('a protocol outside PROTOCOL_LIMITS needs explicit limits on both sides', async () => {
+    const a = await startHost()
+    const b = await startHost()
+    const custom = '/watt-test/echo/1.0.0'
+    const limits = {
+      maxRequestBytes: 8,
+      maxResponseBytes: 16,
+      timeoutMs: 1_000,
+      ratePerSecond: 10,
+      burst: 10,
+    }
+    await expect(b.reqresp.handle(custom, echo)).rejects.toThrow(RangeError)
+    await b.reqresp.handle(custom, echo, { limits: { ...limits, maxConcurrentPerPeer: 1 } })
+    await connect(a, b)
+    await expect(a.reqresp.request(b.peerId, custom, bytes(1))).rejects.toThrow(RangeError)
+    const res = await a.reqresp.request(b.peerId, custom, bytes(1), {
+      limits: { ...limits, maxConcurrentPerPeer: 1 },
+    })
+    expect([...res]).toEqual([1, 0xee])
+  })
+
   test('a stopped service refuses requests and unregisters its handlers', async () => {
     const a = await startHost()
     const b = await startHost()
