@@ -19,7 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', 'relay/test/e2e/**/*.test.ts'],
           setupFiles,
           testTimeout: 180_000,
           hookTimeout: 180_000,

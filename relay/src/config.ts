@@ -44,7 +44,8 @@ export interface RelayConfig {
   validator: boolean
   quorumSet: QuorumSet
   unsafeQuorum: boolean
-  p2p: { host: string; port: number; announce: string[]; peers: string[] }
+  /** allowLocal: exempt loopback peers from connection limits (a devnet on one machine; never behind a proxy). */
+  p2p: { host: string; port: number; announce: string[]; peers: string[]; allowLocal: boolean }
   http: { host: string; port: number }
   closeTimeMs: number
   appDir: string | undefined
@@ -205,6 +206,7 @@ export function parseConfig(doc: unknown, path: string, selfId?: string): RelayC
       port: port(p2p.port, 'p2p.port', 11625),
       announce: announce as string[],
       peers: peers as string[],
+      allowLocal: p2p.allowLocal === true,
     },
     http: {
       host: typeof http.host === 'string' ? http.host : '127.0.0.1',

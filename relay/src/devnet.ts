@@ -137,7 +137,12 @@ export async function prepareDevnet(o: DevnetOptions): Promise<DevnetInfo> {
           peerKeyFile: 'peer.key',
           dataDir: 'data',
           quorumSet: qset,
-          p2p: { host: o.host, port: n.p2pPort, peers: nodes.filter((m) => m !== n).map((m) => m.multiaddr) },
+          p2p: {
+            host: o.host,
+            port: n.p2pPort,
+            peers: nodes.filter((m) => m !== n).map((m) => m.multiaddr),
+            allowLocal: true,
+          },
           http: { host: o.host, port: n.httpPort },
           closeTimeMs: o.closeTimeMs,
           checkInvariants: true,

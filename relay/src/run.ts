@@ -129,7 +129,10 @@ export async function runRelay(config: RelayConfig, log: Logger): Promise<Runnin
     announce: config.p2p.announce,
     privateKey: peerKey,
     bootstrap: config.p2p.peers,
-    connections: { allow: ['/ip4/127.0.0.0/ipcidr/8'] },
+    // A devnet runs many validators on one address; elsewhere loopback must not escape the limits
+    // (behind a reverse proxy every browser would arrive from 127.0.0.1).
+    ...(config.p2p.allowLocal ? { connections: { allow: ['/ip4/127.0.0.0/ipcidr/8'] } } : {}),
+    log: (ns) => log.child(ns),
   })
   const network = new P2pNetwork(host, log.child('p2p'))
   const validator = new Validator({

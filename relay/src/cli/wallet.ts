@@ -76,6 +76,9 @@ export interface StatusJson {
   [k: string]: unknown
 }
 
+/** Seconds before the end of a mining day when a check-in waits for the next day. */
+export const CHECKIN_SAFETY_SECONDS = 5
+
 export class Wallet {
   readonly publicKey: Uint8Array
   constructor(
@@ -91,6 +94,19 @@ export class Wallet {
 
   status(): Promise<StatusJson> {
     return api<StatusJson>(this.node, '/v1/status')
+  }
+
+  /**
+   * The network status once the current mining day has at least `seconds` left: waits through the
+   * end of the day and until a ledger of the next day has closed (the day number comes from ledgers).
+   */
+  async dayWithAtLeast(seconds: number): Promise<StatusJson> {
+    for (;;) {
+      const st = await this.status()
+      const left = Number(st.day.endsAt) - Date.now() / 1000
+      if (left >= seconds) return st
+      await new Promise((r) => setTimeout(r, Math.max(300, (left + 0.3) * 1000)))
+    }
   }
 
   async nextSeq(): Promise<bigint> {
@@ -155,7 +171,9 @@ export class Wallet {
   }
 
   async checkIn(onAttempt?: (n: number) => void): Promise<{ hash: string; status: string }> {
-    const st = await this.status()
+    // A check-in must land in a ledger of the day it was solved for (op_wrong_day otherwise): too
+    // close to the end of the day, wait for the next one instead of racing midnight.
+    const st = await this.dayWithAtLeast(CHECKIN_SAFETY_SECONDS)
     const day = BigInt(st.day.number)
     const challenge = checkInChallenge(networkIdOf(st.network), this.publicKey, day, fromHex(st.day.beacon))
     const { nonce } = await solvePuzzle(

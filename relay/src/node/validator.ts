@@ -874,10 +874,13 @@ export class Validator {
     const next = this.state.header.seq + 1n
     let ahead = 0n
     for (const h of this.heard.values()) if (h.slot > ahead) ahead = h.slot
-    if (ahead > next + 1n && !this.catchingUp) {
+    const stalledMs = this.init.clock.now() - this.lastCloseAt
+    // Peers talking about a slot beyond our next one have closed our next one: when that lasts (we
+    // closed nothing for two ledger times), fetch what they closed instead of waiting for SCP
+    // messages we may have missed while starting or catching up.
+    if (ahead > next && !this.catchingUp && (ahead > next + 1n || stalledMs > 2 * this.init.closeTimeMs)) {
       this.closing = this.closing.then(() => this.catchUp(ahead - 1n)).then(() => this.closeBuffered())
     }
-    const stalledMs = this.init.clock.now() - this.lastCloseAt
     if (stalledMs > this.outOfSyncMs() && this.scp.isValidator) {
       // Out-of-sync recovery (HerderImpl::outOfSyncRecovery): re-send our latest messages and ask again.
       for (const e of this.scp.getLatestMessagesSend(next))
