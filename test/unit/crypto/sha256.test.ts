@@ -25,7 +25,9 @@ describe('SHA-256 implementations', () => {
   it('the account-key fast path hashes exactly the canonical EntryKey encoding', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (id) => {
-        expect(entryKeyHash({ type: 'account', id })).toEqual(sha256(EntryKeyType.encode({ type: 'account', id })))
+        expect(entryKeyHash({ type: 'account', id })).toEqual(
+          sha256(EntryKeyType.encode({ type: 'account', id })),
+        )
       }),
     )
   })

@@ -12,13 +12,17 @@ describe('the certified view (the ledger before the last, for light clients)', (
     expect(view.prove({ type: 'account', id: bob.publicKey })).toBeUndefined()
     const balances: bigint[] = []
     for (let i = 1; i <= 4; i++) {
-      const r = await l.close([l.sign(alice, [{ type: 'payment', destination: bob.publicKey, amount: BigInt(i) }])])
+      const r = await l.close([
+        l.sign(alice, [{ type: 'payment', destination: bob.publicKey, amount: BigInt(i) }]),
+      ])
       balances.push(l.balance(bob)!)
       view.advance(r.diff)
       expect(view.header!.seq).toBe(r.header.seq - 1n)
       expect(view.root()).toEqual(view.header!.stateRoot)
       const p = view.prove({ type: 'account', id: bob.publicKey })!
-      expect(verifyEntryProof(view.header!.stateRoot, { key: { type: 'account', id: bob.publicKey }, ...p })).toEqual({ ok: true })
+      expect(
+        verifyEntryProof(view.header!.stateRoot, { key: { type: 'account', id: bob.publicKey }, ...p }),
+      ).toEqual({ ok: true })
       const expected = i === 1 ? watt(1000) : balances[i - 2]!
       expect(p.entry?.type === 'account' && p.entry.balance).toBe(expected)
     }
