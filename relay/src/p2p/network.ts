@@ -8,6 +8,7 @@ import { LedgerHeaderType } from '../../../src/core/ledger/index.js'
 import { LightRequestType, LightResponseType } from '../../../src/core/light/index.js'
 import { type RelayHost, RequestError } from '../../../src/net/index.node.js'
 import type { LightService } from '../api/light-service.js'
+import { isHeaderOf, isQuorumSetFor, isTxSetFor } from '../node/content.js'
 import type { LedgerBundle, NodeNetwork, Validator } from '../node/validator.js'
 import type { Logger } from '../util/log.js'
 import { HashRequest, LedgerBundleMessage, ScpStateMessage, SeqRequest, SlotRequest } from './messages.js'
@@ -56,11 +57,15 @@ export class P2pNetwork implements NodeNetwork {
   }
 
   fetchTxSet(hash: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.firstAnswer(this.host.protocols.txset, HashRequest.encode({ v: 1, hash }), (b) => b)
+    return this.firstAnswer(this.host.protocols.txset, HashRequest.encode({ v: 1, hash }), (b) =>
+      isTxSetFor(hash, b) ? b : undefined,
+    )
   }
 
   fetchQuorumSet(hash: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.firstAnswer(this.host.protocols.qset, HashRequest.encode({ v: 1, hash }), (b) => b)
+    return this.firstAnswer(this.host.protocols.qset, HashRequest.encode({ v: 1, hash }), (b) =>
+      isQuorumSetFor(hash, b) ? b : undefined,
+    )
   }
 
   async fetchLedger(seq: bigint): Promise<LedgerBundle | undefined> {
@@ -69,7 +74,7 @@ export class P2pNetwork implements NodeNetwork {
       SeqRequest.encode({ v: 1, seq }),
       (b) => {
         const d = LedgerBundleMessage.tryDecode(b)
-        return d.ok ? d.value : undefined
+        return d.ok && isHeaderOf(seq, d.value.header) ? d.value : undefined
       },
     )
     if (!bundle) return undefined
