@@ -5,6 +5,7 @@
  */
 import { equalBytes } from '../../../src/core/codec/bytes.js'
 import type { CertifiedHeader, LightRequest, LightResponse } from '../../../src/core/light/index.js'
+import type { SmtProof } from '../../../src/core/merkle/smt.js'
 import type { Validator } from '../node/validator.js'
 import { CertifiedView, EntryType, makePayslip, merkleProofOfResults } from './light-helpers.js'
 
@@ -115,6 +116,17 @@ export class LightService {
           dayProof: day.proof,
           ...(slip ? { payslip: slip } : {}),
         }
+      }
+      case 'entries': {
+        const certified = this.latestCertified()
+        if (!certified) return unavailable()
+        const entries: { entry?: Uint8Array; proof: SmtProof }[] = []
+        for (const key of req.keys) {
+          const p = this.view.prove(key)
+          if (!p) return unavailable()
+          entries.push({ ...(p.entry ? { entry: EntryType.encode(p.entry) } : {}), proof: p.proof })
+        }
+        return { type: 'entries', certified, entries }
       }
       case 'validators': {
         return { type: 'validators', validators: v.knownQuorumSets().slice(0, 1000) }

@@ -20,11 +20,19 @@ import {
   version,
 } from '../codec/index.js'
 import { Payslip } from '../ledger/payouts.js'
+import { EntryKey } from '../ledger/types.js'
 import { MerkleProofType } from '../merkle/list.js'
 import { SmtProofType } from '../merkle/smt.js'
 import { MAX_ENVELOPE_BYTES } from '../scp/codec.js'
 
 const publicKey = hash32
+
+/**
+ * Keys in one `entries` request. Four keep the worst case inside the `light` protocol's 512 KiB
+ * response limit: 4 × (64 KiB entry + 8.8 KiB proof) + a 40 KiB header + a certificate of ~250
+ * validators. A check-in needs two (params and the day), a wallet screen three (plus its account).
+ */
+export const MAX_ENTRY_KEYS = 4
 const envelopeBytes = bytes(1, MAX_ENVELOPE_BYTES)
 
 /** A header and the signed EXTERNALIZE envelopes (of the next slot) that certify it. */
@@ -42,6 +50,8 @@ export const LightRequest = union('LightRequest', {
   submit: [5, struct('SubmitRequest', { tx: bytes(1, 16 * 1024) })],
   payslip: [6, struct('PayslipRequest', { account: publicKey, day: u64 })],
   validators: [7, struct('ValidatorsRequest', {})],
+  /** Any state entries (params, pools, a day, accounts, validators) with proofs, as of one certified header. */
+  entries: [8, struct('EntriesRequest', { keys: list(EntryKey, MAX_ENTRY_KEYS, 1) })],
 })
 export type LightRequest = Infer<typeof LightRequest>
 export const LightRequestType = messageType(
@@ -105,6 +115,17 @@ export const LightResponse = union('LightResponse', {
     7,
     struct('ValidatorsResponse', {
       validators: list(struct('KnownValidator', { id: text(64), quorumSet: bytes(1, 84 * 1024) }), 1000),
+    }),
+  ],
+  entries: [
+    8,
+    struct('EntriesResponse', {
+      certified: CertifiedHeader,
+      /** One per requested key, in order: the entry (absent when the proof shows it does not exist) and its proof. */
+      entries: list(
+        struct('ProvenEntry', { entry: optional(bytes(1, 64 * 1024)), proof: SmtProofType.codec }),
+        MAX_ENTRY_KEYS,
+      ),
     }),
   ],
   error: [15, struct('ErrorResponse', { code: text(64), message: text(512) })],

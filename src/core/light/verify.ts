@@ -26,7 +26,7 @@ import {
 import type { MerkleProof } from '../merkle/list.js'
 import type { SmtProof } from '../merkle/smt.js'
 import { EnvelopeMessage, statementSignatureBase } from '../scp/codec.js'
-import { isQuorumSlice } from '../scp/quorum.js'
+import { allNodes, isQuorumSlice } from '../scp/quorum.js'
 import type { QuorumSet } from '../scp/types.js'
 import type { CertifiedHeader } from './messages.js'
 
@@ -38,22 +38,50 @@ export interface TrustContext {
 }
 
 export type HeaderCheck =
-  | { ok: true; header: LedgerHeader; hash: Uint8Array; signers: string[] }
-  | { ok: false; reason: string; conflict?: boolean }
+  | { ok: true; header: LedgerHeader; hash: Uint8Array; signers: string[]; conflicting: string[] }
+  | {
+      ok: false
+      reason: string
+      /** Set when trusted validators validly signed a next value built on *another* header. */
+      conflict?: boolean
+      /** The header, when it decodes (to compare it with what other relays say). */
+      header?: LedgerHeader
+      hash?: Uint8Array
+      /** Trusted validators whose valid signatures certify this header (not enough of them). */
+      signers?: string[]
+      /** Trusted validators that validly signed a next value on another previous header. */
+      conflicting?: string[]
+      /** Trusted validators named by an envelope whose signature does not verify: a forgery. */
+      invalid?: string[]
+    }
 
-/** Check a certified header. `conflict` is set when validators signed *different* next values: an alarm. */
+/**
+ * Check a certified header. Only envelopes of validators named in the trusted quorum set count (others
+ * are skipped before any signature check, so padding a certificate with strangers costs nothing), one
+ * per validator; their signatures are verified concurrently. `conflict` is set when trusted validators
+ * validly signed a next value built on a *different* header: with a satisfied slice that is a split
+ * network (two certified histories); without one, a header the signatures do not certify.
+ */
 export async function verifyCertifiedHeader(c: CertifiedHeader, trust: TrustContext): Promise<HeaderCheck> {
   const h = LedgerHeaderType.tryDecode(c.header)
   if (!h.ok) return { ok: false, reason: `the header does not decode: ${h.error.message}` }
   const header = h.value
   const hash = sha256(c.header)
-  const signers = new Set<string>()
-  let conflict = false
+  const trusted = new Set(allNodes(trust.quorumSet))
+  const candidates: {
+    nodeId: string
+    key: Uint8Array
+    base: Uint8Array
+    sig: Uint8Array
+    prev: Uint8Array
+  }[] = []
+  const seen = new Set<string>()
   for (const bytes of c.certificate) {
     const e = EnvelopeMessage.tryDecode(bytes)
     if (!e.ok) continue
     const st = e.value.statement
     if (st.slotIndex !== header.seq + 1n || st.pledges.type !== 'externalize') continue
+    if (!trusted.has(st.nodeId) || seen.has(st.nodeId)) continue
     const v = LedgerValueType.tryDecode(st.pledges.commit.value)
     if (!v.ok) continue
     let key: Uint8Array
@@ -62,23 +90,41 @@ export async function verifyCertifiedHeader(c: CertifiedHeader, trust: TrustCont
     } catch {
       continue
     }
-    if (!(await trust.ed25519.verify(key, statementSignatureBase(trust.networkId, st), e.value.signature)))
-      continue
-    if (!equalBytes(v.value.previousLedgerHash, hash)) {
-      // A validator signed a next value built on another header: the relay, or the network, is split.
-      conflict = true
-      continue
-    }
-    signers.add(st.nodeId)
+    seen.add(st.nodeId)
+    candidates.push({
+      nodeId: st.nodeId,
+      key,
+      base: statementSignatureBase(trust.networkId, st),
+      sig: e.value.signature,
+      prev: v.value.previousLedgerHash,
+    })
   }
+  const valid = await Promise.all(candidates.map((x) => trust.ed25519.verify(x.key, x.base, x.sig)))
+  const signers: string[] = []
+  const conflicting: string[] = []
+  const invalid: string[] = []
+  candidates.forEach((x, i) => {
+    if (!valid[i]) invalid.push(x.nodeId)
+    // A validator signed a next value built on another header: the relay, or the network, is split.
+    else if (!equalBytes(x.prev, hash)) conflicting.push(x.nodeId)
+    else signers.push(x.nodeId)
+  })
+  signers.sort()
+  conflicting.sort()
+  invalid.sort()
   if (!isQuorumSlice(trust.quorumSet, signers)) {
     return {
       ok: false,
-      reason: `header ${header.seq} is certified by ${signers.size} trusted validator signature(s), not enough for the trusted quorum set`,
-      conflict,
+      reason: `header ${header.seq} is certified by ${signers.length} trusted validator signature(s), not enough for the trusted quorum set`,
+      conflict: conflicting.length > 0,
+      header,
+      hash,
+      signers,
+      conflicting,
+      invalid,
     }
   }
-  return { ok: true, header, hash, signers: [...signers].sort() }
+  return { ok: true, header, hash, signers, conflicting }
 }
 
 export type EntryCheck = { ok: true; entry: Entry | undefined } | { ok: false; reason: string }
