@@ -4,17 +4,35 @@
  * Used by the libp2p `light` protocol (binary, for phones) and the HTTP API (JSON, for scripts).
  */
 import { equalBytes } from '../../../src/core/codec/bytes.js'
+import type { PayoutTable } from '../../../src/core/ledger/payouts.js'
 import type { CertifiedHeader, LightRequest, LightResponse } from '../../../src/core/light/index.js'
 import type { SmtProof } from '../../../src/core/merkle/smt.js'
 import type { Validator } from '../node/validator.js'
 import { CertifiedView, EntryType, makePayslip, merkleProofOfResults } from './light-helpers.js'
 
+/**
+ * Payout tables of the last days kept for payslips after the sweep has credited them (the ledger drops
+ * a table once every line is settled, which for a small day is the very ledger that closes it, so the
+ * store alone cannot serve its payslips). Two days: a payslip is read the day after; a table is 56 bytes
+ * per miner, so two days of a million miners hold 112 MB. Kept in memory only, lost on restart: the
+ * store should keep them (relay issue).
+ */
+export const PAYSLIP_TABLE_DAYS = 2
+
 export class LightService {
   readonly view: CertifiedView
+  private readonly recentTables = new Map<bigint, PayoutTable>()
 
   constructor(readonly validator: Validator) {
     this.view = new CertifiedView(validator.state)
-    validator.onLedger((r) => this.view.advance(r.diff))
+    validator.onLedger((r) => {
+      this.view.advance(r.diff)
+      for (const t of r.diff.payoutTablesAdded) this.recentTables.set(t.day, t)
+      for (const d of [...this.recentTables.keys()]
+        .sort((a, b) => (a < b ? -1 : 1))
+        .slice(0, -PAYSLIP_TABLE_DAYS))
+        this.recentTables.delete(d)
+    })
   }
 
   /** Header `seq` with the EXTERNALIZE envelopes of slot seq + 1, or undefined if not certified yet. */
@@ -104,7 +122,7 @@ export class LightService {
           return notFound(`day ${req.day} is not closed in the latest certified ledger`)
         }
         const account = v.state.account(req.account)
-        const table = v.store.payoutTables().find((t) => t.day === req.day)
+        const table = v.store.payoutTables().find((t) => t.day === req.day) ?? this.recentTables.get(req.day)
         const slip =
           account && table && equalBytes(table.root, day.entry.payoutRoot ?? new Uint8Array())
             ? makePayslip(table, account.index)

@@ -19,7 +19,11 @@ import { QuorumSetMessage, quorumSetHash } from '../../../src/core/scp/codec.js'
 import type { QuorumSet } from '../../../src/core/scp/types.js'
 import { externalize, networkId, QSET, VALIDATORS, validator } from './fixtures.js'
 
-const flat = (threshold: number, validators: string[]): QuorumSet => ({ threshold, validators, innerSets: [] })
+const flat = (threshold: number, validators: string[]): QuorumSet => ({
+  threshold,
+  validators,
+  innerSets: [],
+})
 
 /**
  * A Stellar-like network: 7 organisations × 3 validators form tier 1; each tier-1 validator requires 5 of
@@ -65,7 +69,12 @@ describe('PageRank over the trust graph', () => {
     const scores = new Map(choice.ranking.map((r) => [r.id, r.score]))
     for (const l of leaves) expect(scores.get(l)).toBe(0)
     for (const t of tier1) expect(scores.get(t)).toBeGreaterThan(0.03)
-    expect(choice.ranking.slice(0, 21).map((r) => r.id).sort()).toEqual(tier1)
+    expect(
+      choice.ranking
+        .slice(0, 21)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(tier1)
     const sum = choice.ranking.reduce((s, r) => s + r.score, 0)
     expect(sum).toBeCloseTo(1, 9)
   })
@@ -79,7 +88,8 @@ describe('PageRank over the trust graph', () => {
     ]
     const choice = chooseTrustedQuorumSet(reports, { seeds: ['H0', 'H2'] })
     expect(choice.quorumSet).toEqual({ threshold: 3, validators: honest, innerSets: [] })
-    for (const r of choice.ranking) if (r.id.startsWith('S')) expect([r.id, r.score, r.rank]).toEqual([r.id, 0, 0])
+    for (const r of choice.ranking)
+      if (r.id.startsWith('S')) expect([r.id, r.score, r.rank]).toEqual([r.id, 0, 0])
     // Without seeds the walk restarts anywhere and the cluster keeps its share: why seeds are required.
     const unseeded = pageRank(trustGraph(reports))
     expect(unseeded.ranking.find((r) => r.id === 'S00')!.score).toBeGreaterThan(0)
@@ -107,7 +117,9 @@ describe('PageRank over the trust graph', () => {
     expect(a.quorumSet).toEqual({ threshold: 3, validators: ['V0', 'V1', 'V2', 'V3'], innerSets: [] })
     // Reproducible: the tier-1 network ranks identically twice and from shuffled input.
     const { reports: t1, leaves } = tier1Network()
-    const shuffled = [...t1].sort((x, y) => (x.id.split('').reverse().join() < y.id.split('').reverse().join() ? -1 : 1))
+    const shuffled = [...t1].sort((x, y) =>
+      x.id.split('').reverse().join() < y.id.split('').reverse().join() ? -1 : 1,
+    )
     expect(chooseTrustedQuorumSet(shuffled, { seeds: [leaves[3]!] }).ranking).toEqual(
       chooseTrustedQuorumSet(t1, { seeds: [leaves[3]!] }).ranking,
     )
@@ -141,7 +153,11 @@ describe('PageRank over the trust graph', () => {
     const top = e.validators[0]!
     expect(top.position).toBe(1)
     expect(top.trustedBy.length).toBeGreaterThan(20)
-    expect(e.validators.find((v) => v.id === leaves[0])).toMatchObject({ score: 0, chosen: false, trustedBy: [] })
+    expect(e.validators.find((v) => v.id === leaves[0])).toMatchObject({
+      score: 0,
+      chosen: false,
+      trustedBy: [],
+    })
     expect(e.summary).toMatch(/Ranked 51 validators by PageRank.*15 of them sign/)
   })
 })
@@ -156,7 +172,11 @@ describe('which reported quorum sets count', () => {
       networkId,
       ed25519: nodeEd25519,
     })
-    expect([...attestations.keys()].sort()).toEqual(VALIDATORS.slice(0, 3).map((v) => v.id).sort())
+    expect([...attestations.keys()].sort()).toEqual(
+      VALIDATORS.slice(0, 3)
+        .map((v) => v.id)
+        .sort(),
+    )
     expect(attestations.get(VALIDATORS[0]!.id)!.quorumSetHash).toEqual(quorumSetHash(QSET))
 
     const lie = QuorumSetMessage.encode(flat(1, [VALIDATORS[0]!.id]))
