@@ -46,7 +46,8 @@ export interface RelayConfig {
   unsafeQuorum: boolean
   /** allowLocal: exempt loopback peers from connection limits (a devnet on one machine; never behind a proxy). */
   p2p: { host: string; port: number; announce: string[]; peers: string[]; allowLocal: boolean }
-  http: { host: string; port: number }
+  /** rateLimit: requests per second per client address (default 50; docs/limits.md). */
+  http: { host: string; port: number; rateLimit: number }
   closeTimeMs: number
   appDir: string | undefined
   upgrades: { param: ParamName; value: bigint }[]
@@ -116,6 +117,14 @@ function quorumSetOf(v: unknown, field: string, depth = 0): QuorumSet {
     validators: validators as string[],
     innerSets: inner.map((q, i) => quorumSetOf(q, `${field}.innerSets[${i}]`, depth + 1)),
   }
+}
+
+function rateLimitOf(v: unknown): number {
+  if (v === undefined) return 50
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100_000) {
+    throw new ConfigError('http.rateLimit', 'expected requests per second per client, 1..100000')
+  }
+  return v
 }
 
 /** Validate a parsed config document. `selfId` is this node's validator id, if known, for the self-inclusion check. */
@@ -211,6 +220,7 @@ export function parseConfig(doc: unknown, path: string, selfId?: string): RelayC
     http: {
       host: typeof http.host === 'string' ? http.host : '127.0.0.1',
       port: port(http.port, 'http.port', 11626),
+      rateLimit: rateLimitOf(http.rateLimit),
     },
     closeTimeMs,
     appDir: typeof appDir === 'string' ? rel(appDir) : undefined,

@@ -28,6 +28,10 @@ export interface DevnetOptions {
   basePort: number
   /** Loopback host to bind. */
   host: string
+  /** More funded accounts in the genesis (benchmarks, tests). */
+  allocations?: { account: string; amount: string }[]
+  /** HTTP requests per second per client (load generators need more than the default 50). */
+  httpRateLimit?: number
 }
 
 export interface DevnetNode {
@@ -115,7 +119,7 @@ export async function prepareDevnet(o: DevnetOptions): Promise<DevnetInfo> {
         },
         validators: nodes.map((n) => ({ id: n.validatorId, name: `v${n.index}` })),
         teamAccount: accountAddress(nodeEd25519.publicKeySync(team)),
-        allocations: [{ account: faucetAddress, amount: '1000000' }],
+        allocations: [{ account: faucetAddress, amount: '1000000' }, ...(o.allocations ?? [])],
       },
       null,
       2,
@@ -143,7 +147,11 @@ export async function prepareDevnet(o: DevnetOptions): Promise<DevnetInfo> {
             peers: nodes.filter((m) => m !== n).map((m) => m.multiaddr),
             allowLocal: true,
           },
-          http: { host: o.host, port: n.httpPort },
+          http: {
+            host: o.host,
+            port: n.httpPort,
+            ...(o.httpRateLimit ? { rateLimit: o.httpRateLimit } : {}),
+          },
           closeTimeMs: o.closeTimeMs,
           checkInvariants: true,
           ...(o.appDir ? { appDir: resolve(o.appDir) } : {}),

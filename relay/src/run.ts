@@ -184,6 +184,7 @@ export async function runRelay(config: RelayConfig, log: Logger): Promise<Runnin
   const http = await startHttp({
     host: config.http.host,
     port: config.http.port,
+    rateLimit: config.http.rateLimit,
     light,
     metrics,
     log: log.child('http'),

@@ -186,6 +186,8 @@ export class Validator {
   private readonly qsets = new Map<string, QuorumSet>()
   private readonly txSets = new Map<string, CachedSet>()
   private readonly queue = new Map<string, { tx: PreparedTx; checks: Check[]; received: number }>()
+  /** Queued transactions per source account (hex), for the per-account limit. */
+  private readonly perSource = new Map<string, number>()
   private readonly passed = new PassedChecks()
   private pending: PendingEnvelope[] = []
   private future: Envelope[] = []
@@ -320,9 +322,7 @@ export class Validator {
       }
     }
     const source = toHex(envelope.tx.source)
-    let fromSource = 0
-    for (const q of this.queue.values()) if (toHex(q.tx.envelope.tx.source) === source) fromSource++
-    if (fromSource >= MAX_PER_SOURCE) {
+    if ((this.perSource.get(source) ?? 0) >= MAX_PER_SOURCE) {
       return {
         status: 'rejected',
         code: 'too_many_pending',
@@ -331,9 +331,20 @@ export class Validator {
       }
     }
     this.queue.set(key, { tx, checks, received: this.init.clock.now() })
+    this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1)
     this.passed.pin(checks.map((c) => c.id))
     if (options.gossip !== false) this.init.network.broadcast('tx', bytes)
     return { status: 'pending', hash: tx.hash }
+  }
+
+  private dequeue(key: string): void {
+    const q = this.queue.get(key)
+    if (!q) return
+    this.queue.delete(key)
+    const source = toHex(q.tx.envelope.tx.source)
+    const n = (this.perSource.get(source) ?? 1) - 1
+    if (n > 0) this.perSource.set(source, n)
+    else this.perSource.delete(source)
   }
 
   private isFutureSeq(envelope: TransactionEnvelope): boolean {
@@ -632,7 +643,7 @@ export class Validator {
       attestations,
     )
     for (const ex of built.excluded) {
-      if (!ex.reason.startsWith('surge')) this.queue.delete(toHex(ex.tx.hash))
+      if (!ex.reason.startsWith('surge')) this.dequeue(toHex(ex.tx.hash))
     }
     const bytes = TransactionSetType.encode(built.set)
     const hash = txSetHash(built.set)
@@ -741,12 +752,12 @@ export class Validator {
     const now = this.init.clock.now()
     this.closeTimeSkew = Number(value.closeTime) - now / 1000
     this.lastCloseAt = now
-    for (const res of r.results) this.queue.delete(toHex(res.txHash))
+    for (const res of r.results) this.dequeue(toHex(res.txHash))
     // Drop queued transactions the new state makes invalid (spent sequence numbers, emptied balances).
     for (const [k, q] of this.queue) {
       const v = validateTransaction(this.state, q.tx.envelope, this.nextEnv(), q.tx.hash)
       if (v.code !== 'tx_success' && !(v.code === 'tx_bad_seq' && this.isFutureSeq(q.tx.envelope)))
-        this.queue.delete(k)
+        this.dequeue(k)
     }
     this.passed.rotate()
     this.passed.pin([...this.queue.values()].flatMap((q) => q.checks.map((c) => c.id)))
