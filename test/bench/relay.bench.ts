@@ -174,6 +174,7 @@ async function load(info: DevnetInfo, seconds: number): Promise<LoadResult> {
 
 async function devnet(
   closeTimeMs: number,
+  validators: number,
   fn: (info: DevnetInfo, procs: ChildProcess[]) => Promise<void>,
 ): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'watt-bench-'))
