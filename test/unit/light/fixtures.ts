@@ -86,6 +86,7 @@ export function certify(
   header: LedgerHeader,
   signers: readonly TestValidator[],
   next: { closeTime?: bigint; txSetHash?: Uint8Array } = {},
+  net: Uint8Array = networkId,
 ): CertifiedHeader {
   const bytes = LedgerHeaderType.encode(header)
   const value = LedgerValueType.encode({
@@ -95,7 +96,7 @@ export function certify(
     previousLedgerHash: sha256(bytes),
     upgrades: [],
   })
-  return { header: bytes, certificate: signers.map((v) => externalize(v, header.seq + 1n, value)) }
+  return { header: bytes, certificate: signers.map((v) => externalize(v, header.seq + 1n, value, QSET, net)) }
 }
 
 /**
