@@ -133,7 +133,11 @@ describe('the light client against a devnet of validator processes', () => {
     client = await startClient()
     faucet = new Wallet(client, readSeedFile(info.faucetKeyFile))
     const s = await until(
-      async () => (client.snapshot().latest ? client.snapshot() : (await client.refresh(), undefined)),
+      async () => {
+        if (client.snapshot().latest) return client.snapshot()
+        await client.refresh()
+        return undefined
+      },
       30_000,
       'a certified header',
     )
