@@ -60,6 +60,7 @@ import type { QuorumSet } from '../../core/scp/types.js'
 import { errorText, type Logger, type LoggerFactory, silentLogger } from '../../net/log.js'
 import { pickEd25519 } from '../../platform/ed25519.js'
 import { InvalidInputError, LightClientNotStartedError, OfflineError, UnverifiedError } from './errors.js'
+import { idbAvailable, idbStore } from './idb-store.js'
 import { memoryStore, type VerifiedStore } from './store.js'
 import type { LightTransport, TransportFactory } from './transport.js'
 
@@ -1580,6 +1581,5 @@ function dayInfo(params: Params, dayEntry: DayEntry, header: VerifiedHeader, fro
 }
 
 async function defaultStore(): Promise<VerifiedStore> {
-  const { idbAvailable, idbStore } = await import('./idb-store.js')
   return idbAvailable() ? idbStore() : memoryStore()
 }
