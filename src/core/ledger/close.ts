@@ -130,6 +130,7 @@ export function closeLedger(
   for (const p of applyOrder(
     txSet.txs.map((e) => prepare(ctx.networkId, e)),
     setHash,
+    state.hasher,
   )) {
     results.push(applyTransaction(txn, p.envelope, env, p.hash))
     opCount += p.envelope.tx.operations.length

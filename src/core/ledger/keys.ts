@@ -2,9 +2,20 @@
 import { sha256 } from '../codec/hash.js'
 import { type EntryKey, EntryKeyType } from './types.js'
 
-/** A compact map key: latin1 string of the 32-byte id (34 chars with the prefix). */
+const idStrings = new WeakMap<Uint8Array, string>()
+
+/**
+ * A compact map key: the latin1 string of an id's bytes. Memoized per Uint8Array object: the same key
+ * object (a transaction's source, an entry's id) is looked up many times per ledger, and building the
+ * string costs more than a WeakMap hit. Key byte arrays are never mutated in this code base.
+ */
 export function idString(id: Uint8Array): string {
-  return String.fromCharCode(...id)
+  let s = idStrings.get(id)
+  if (s === undefined) {
+    s = String.fromCharCode.apply(null, id as unknown as number[])
+    idStrings.set(id, s)
+  }
+  return s
 }
 
 export function idFromString(s: string): Uint8Array {

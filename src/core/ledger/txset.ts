@@ -42,8 +42,16 @@ export function prepare(networkId: Uint8Array, envelope: TransactionEnvelope): P
   return { envelope, hash: transactionHash(networkId, envelope.tx) }
 }
 
+const setHashes = new WeakMap<TransactionSet, Uint8Array>()
+
+/** SHA-256 of a set's canonical encoding, memoized per set object (sets are never mutated once built). */
 export function txSetHash(set: TransactionSet): Uint8Array {
-  return sha256(TransactionSetType.encode(set))
+  let h = setHashes.get(set)
+  if (!h) {
+    h = sha256(TransactionSetType.encode(set))
+    setHashes.set(set, h)
+  }
+  return h
 }
 
 /** fee/ops of a ≥ fee/ops of b, compared exactly by cross-multiplication. */
@@ -233,13 +241,17 @@ export function validateTransactionSet(
 }
 
 /** Application order: source groups shuffled by SHA-256(source ‖ set hash), sequence order within. */
-export function applyOrder(txs: readonly PreparedTx[], setHash: Uint8Array): PreparedTx[] {
+export function applyOrder(
+  txs: readonly PreparedTx[],
+  setHash: Uint8Array,
+  hasher: (b: Uint8Array) => Uint8Array = sha256,
+): PreparedTx[] {
   const groups = new Map<string, { key: Uint8Array; txs: PreparedTx[] }>()
   for (const t of txs) {
     const k = idString(t.envelope.tx.source)
     const g = groups.get(k)
     if (g) g.txs.push(t)
-    else groups.set(k, { key: sha256(concatBytes(t.envelope.tx.source, setHash)), txs: [t] })
+    else groups.set(k, { key: hasher(concatBytes(t.envelope.tx.source, setHash)), txs: [t] })
   }
   const ordered = [...groups.values()].sort((a, b) => compareBytes(a.key, b.key))
   const out: PreparedTx[] = []
