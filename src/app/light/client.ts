@@ -31,6 +31,7 @@ import {
   LedgerHeaderType,
   type Params,
   type PayoutRecord,
+  type Pools,
   TransactionEnvelopeType,
   type TransactionResult,
   transactionHash,
@@ -156,7 +157,10 @@ export interface DayInfo {
   endsAt: bigint
   startsAt: bigint
   puzzle: { memoryKiB: number; checkInDifficulty: number; createAccountDifficulty: number }
+  /** The network parameters in force. */
   params: Params
+  /** Accounts that ever checked in: N in the day's reward rate r(N) (PRODUCT §4.4), from the pools entry. */
+  everCheckedIn: bigint
   dayEntry: DayEntry
   header: VerifiedHeader
   fromCache: boolean
@@ -235,6 +239,7 @@ interface CachedEntries {
 }
 interface CachedDay {
   params: Uint8Array
+  pools: Uint8Array
   day: Uint8Array
   header: CachedHeader
 }
@@ -599,7 +604,8 @@ export class LightClient {
     let guess = this.#latest?.day
     let last: { entries: (Entry | undefined)[]; header: VerifiedHeader; fromCache: boolean } | undefined
     for (let attempt = 0; attempt < 3; attempt++) {
-      const keys: EntryKey[] = [{ type: 'params' }]
+      // The day of the certified header is not known before the answer: ask for the guess and the next.
+      const keys: EntryKey[] = [{ type: 'params' }, { type: 'pools' }]
       if (guess !== undefined) keys.push({ type: 'day', day: guess }, { type: 'day', day: guess + 1n })
       let r: typeof last
       try {
@@ -613,10 +619,11 @@ export class LightClient {
       }
       last = r
       const d = r.header.day
-      const idx = guess === undefined ? -1 : d === guess ? 1 : d === guess + 1n ? 2 : -1
+      const idx = guess === undefined ? -1 : d === guess ? 2 : d === guess + 1n ? 3 : -1
       const params = r.entries[0]
+      const pools = r.entries[1]
       const dayEntry = idx > 0 ? r.entries[idx] : undefined
-      if (idx < 0 || params?.type !== 'params') {
+      if (idx < 0 || params?.type !== 'params' || pools?.type !== 'pools') {
         guess = d
         continue
       }
@@ -624,10 +631,11 @@ export class LightClient {
         throw new UnverifiedError(`the certified state has no entry for day ${d}, the day of its own header`)
       await this.#put('meta', 'day', {
         params: EntryType.encode(params),
+        pools: EntryType.encode(pools),
         day: EntryType.encode(dayEntry),
         header: cachedHeader(r.header),
       } satisfies CachedDay)
-      return dayInfo(params, dayEntry, r.header, false)
+      return dayInfo(params, pools, dayEntry, r.header, false)
     }
     throw new UnverifiedError(
       `the mining day kept moving while it was being read (last seen: ${last?.header.day})`,
@@ -912,9 +920,10 @@ export class LightClient {
     const c = await this.#requireStore().get<CachedDay>('meta', 'day')
     const h = fromCachedHeader(c?.header)
     const p = decodeEntry(c?.params)
+    const o = decodeEntry(c?.pools)
     const d = decodeEntry(c?.day)
-    if (!h || p?.type !== 'params' || d?.type !== 'day') return undefined
-    return dayInfo(p, d, h, true)
+    if (!h || p?.type !== 'params' || o?.type !== 'pools' || d?.type !== 'day') return undefined
+    return dayInfo(p, o, d, h, true)
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -1562,7 +1571,13 @@ export class LightClient {
   }
 }
 
-function dayInfo(params: Params, dayEntry: DayEntry, header: VerifiedHeader, fromCache: boolean): DayInfo {
+function dayInfo(
+  params: Params,
+  pools: Pools,
+  dayEntry: DayEntry,
+  header: VerifiedHeader,
+  fromCache: boolean,
+): DayInfo {
   return {
     day: dayEntry.day,
     beacon: dayEntry.beacon,
@@ -1574,6 +1589,7 @@ function dayInfo(params: Params, dayEntry: DayEntry, header: VerifiedHeader, fro
       createAccountDifficulty: params.createAccountDifficulty,
     },
     params,
+    everCheckedIn: pools.everCheckedIn,
     dayEntry,
     header,
     fromCache,

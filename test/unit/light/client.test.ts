@@ -145,6 +145,8 @@ describe('the light client with honest relays', () => {
     expect(d.endsAt).toBe(params.genesisTime + (day + 1n) * params.dayLength)
     expect(d.puzzle).toEqual({ memoryKiB: 8, checkInDifficulty: 1, createAccountDifficulty: 2 })
     expect(d.fromCache).toBe(false)
+    expect(d.everCheckedIn).toBe(st.pools().everCheckedIn)
+    expect(d.params.maxOpsPerLedger).toBe(params.maxOpsPerLedger)
   })
 
   it('follows a payment from pending to applied, verified by an inclusion proof', async () => {
