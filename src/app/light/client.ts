@@ -23,17 +23,10 @@ import type { Ed25519 } from '../../core/crypto/ed25519.js'
 import { parseAccountAddress, parseValidatorId } from '../../core/crypto/strkey.js'
 import {
   type Account,
-  type DayEntry,
   type Entry,
   type EntryKey,
   EntryType,
-  type LedgerHeader,
-  LedgerHeaderType,
-  type Params,
-  type PayoutRecord,
-  type Pools,
   TransactionEnvelopeType,
-  type TransactionResult,
   transactionHash,
   verifyPayslip,
 } from '../../core/ledger/index.js'
@@ -58,142 +51,54 @@ import type { SmtProof } from '../../core/merkle/smt.js'
 import { QuorumSetMessage } from '../../core/scp/codec.js'
 import { allNodes, isQuorumSetSane, isQuorumSlice } from '../../core/scp/quorum.js'
 import type { QuorumSet } from '../../core/scp/types.js'
-import { errorText, type Logger, type LoggerFactory, silentLogger } from '../../net/log.js'
+import { errorText, type Logger, silentLogger } from '../../net/log.js'
 import { pickEd25519 } from '../../platform/ed25519.js'
 import { InvalidInputError, LightClientNotStartedError, OfflineError, UnverifiedError } from './errors.js'
 import { idbAvailable, idbStore } from './idb-store.js'
+import {
+  type CachedDay,
+  type CachedEntries,
+  type CachedHeader,
+  type CachedPayslip,
+  type CachedTrust,
+  type CachedTx,
+  cachedHeader,
+  dayInfo,
+  decodeEntry,
+  describeKey,
+  entryCacheKey,
+  fromCachedHeader,
+  headerOf,
+  type QueuedTx,
+  type RejectedTx,
+  seqKey,
+} from './records.js'
 import { memoryStore, type VerifiedStore } from './store.js'
-import type { LightTransport, TransportFactory } from './transport.js'
+import type { LightTransport } from './transport.js'
+import type {
+  Alarm,
+  AlarmKind,
+  DayInfo,
+  LightClientInit,
+  LightSnapshot,
+  PayslipResult,
+  SubmitResult,
+  TxStatus,
+  VerifiedHeader,
+} from './types.js'
 
-// -------------------------------------------------------------------------------------------------
-// Public types
-
-export interface LightClientInit {
-  networkId: Uint8Array
-  networkPassphrase: string
-  /** libp2p multiaddrs of relays (ws/wss, ending in /p2p/<id>). */
-  relays: string[]
-  /** Allow ws:// and loopback/private addresses (a devnet on loopback). */
-  allowInsecureLocal?: boolean
-  /** The user's trusted quorum set; default: PageRank (trust.ts) over what relays report. */
-  trusted?: QuorumSet
-  /**
-   * Validators where the PageRank walk restarts (trust.ts): the app's configuration (`validators` in
-   * /config.json, served with the code itself). Default: the validators the relays say they run.
-   */
-  seeds?: string[]
-  /** IndexedDB in the browser (idb-store.ts; the default there), memory elsewhere. */
-  storage?: VerifiedStore
-  ed25519?: Ed25519
-  /** The network (default: the libp2p browser node, libp2p-transport.ts). */
-  transport?: TransportFactory
-  /** How often relays are asked for their newest certified header. @default 5000 */
-  pollIntervalMs?: number
-  /** A newest accepted header older than this (by its close time) raises 'stale'. @default 60000 */
-  staleAfterMs?: number
-  /** Deadline of one request to one relay. @default 8000 */
-  requestTimeoutMs?: number
-  /** Clock in ms (tests). @default Date.now */
-  now?: () => number
-  log?: LoggerFactory
-}
-
-export type AlarmKind = 'disagreement' | 'forged' | 'no-quorum' | 'unreachable' | 'stale'
-export type Alarm = { kind: AlarmKind; message: string; relays: string[]; at: number }
-
-export interface VerifiedHeader {
-  seq: bigint
-  hash: Uint8Array
-  closeTime: bigint
-  day: bigint
-  /** The trusted validators whose signatures certify it. */
-  signers: string[]
-  header: LedgerHeader
-}
-
-export interface RelayStatus {
-  addr: string
-  peerId: string
-  connected: boolean
-  /** The relay's live ledger (its certified view trails it by one). */
-  latestSeq?: bigint
-  /** The validator the relay says it runs. */
-  nodeId?: string
-  lastError?: string
-}
-
-export interface LightSnapshot {
-  online: boolean
-  relays: RelayStatus[]
-  trusted: {
-    quorumSet: QuorumSet
-    chosenBy: 'pagerank' | 'user'
-    ranking: { id: string; score: number }[]
-    /** How the PageRank choice was made (absent for a user's set, or before any choice). */
-    explanation?: TrustExplanation
-  }
-  /** Newest certified header accepted. */
-  latest?: VerifiedHeader
-  /** The last ~30 accepted headers, oldest first, for a chart. */
-  closeTimes: { seq: bigint; closeTime: bigint }[]
-  /** Event alarms (forged, disagreement) stay until clearAlarms(); conditions go when they end. */
-  alarms: Alarm[]
-  /** Submissions queued while offline. */
-  pending: number
-  /** What happened to queued submissions once sent (newest last, at most 20). */
-  flushed: {
-    hash: string
-    status: 'pending' | 'duplicate' | 'rejected'
-    code?: string
-    reason?: string
-    at: number
-  }[]
-}
-
-export interface DayInfo {
-  day: bigint
-  beacon: Uint8Array
-  /** Unix seconds when the day ends: genesisTime + (day + 1) × dayLength. */
-  endsAt: bigint
-  startsAt: bigint
-  puzzle: { memoryKiB: number; checkInDifficulty: number; createAccountDifficulty: number }
-  /** The network parameters in force. */
-  params: Params
-  /** Accounts that ever checked in: N in the day's reward rate r(N) (PRODUCT §4.4), from the pools entry. */
-  everCheckedIn: bigint
-  dayEntry: DayEntry
-  header: VerifiedHeader
-  fromCache: boolean
-}
-
-export interface SubmitResult {
-  status: 'pending' | 'duplicate' | 'queued' | 'rejected'
-  hash: Uint8Array
-  code?: string
-  reason?: string
-}
-
-export interface TxStatus {
-  status: 'pending' | 'applied' | 'failed' | 'unknown'
-  result?: TransactionResult
-  ledger?: bigint
-  /** True when the result was checked by an inclusion proof against a certified header. */
-  verified: boolean
-  fromCache?: boolean
-  /** Queued locally, not yet sent to any relay. */
-  queued?: boolean
-  /** A relay answered that the header is applied but it is not certified yet: ask again shortly. */
-  claimedApplied?: boolean
-  /** A queued submission was refused when it was finally sent. */
-  rejected?: { code: string; reason: string }
-}
-
-export interface PayslipResult {
-  record: PayoutRecord
-  dayEntry: DayEntry
-  header: VerifiedHeader
-  fromCache?: boolean
-}
+export type {
+  Alarm,
+  AlarmKind,
+  DayInfo,
+  LightClientInit,
+  LightSnapshot,
+  PayslipResult,
+  RelayStatus,
+  SubmitResult,
+  TxStatus,
+  VerifiedHeader,
+} from './types.js'
 
 type Signal = { signal?: AbortSignal }
 
@@ -226,50 +131,6 @@ const EMPTY_QSET: QuorumSet = { threshold: 0, validators: [], innerSets: [] }
 const CONDITION_KINDS: ReadonlySet<AlarmKind> = new Set(['no-quorum', 'unreachable', 'stale'])
 
 // -------------------------------------------------------------------------------------------------
-// Stored records
-
-interface CachedHeader {
-  bytes: Uint8Array
-  signers: string[]
-}
-interface CachedEntries {
-  entries: (Uint8Array | null)[]
-  header: CachedHeader
-  at: number
-}
-interface CachedDay {
-  params: Uint8Array
-  pools: Uint8Array
-  day: Uint8Array
-  header: CachedHeader
-}
-interface CachedPayslip {
-  record: PayoutRecord
-  day: Uint8Array
-  header: CachedHeader
-}
-interface CachedTx {
-  status: 'applied' | 'failed'
-  result: TransactionResult
-  ledger: bigint
-  header: CachedHeader
-}
-interface QueuedTx {
-  tx: Uint8Array
-  hash: Uint8Array
-  queuedAt: number
-}
-interface RejectedTx {
-  rejected: { code: string; reason: string }
-}
-interface CachedTrust {
-  quorumSet: Uint8Array
-  ranking: { id: string; score: number }[]
-  explanation?: TrustExplanation
-  at: number
-}
-
-// -------------------------------------------------------------------------------------------------
 // Internal state
 
 interface Relay {
@@ -297,70 +158,6 @@ type HeaderVerdict =
   | { ok: false; reason: string; forged: boolean; seq?: bigint; hash?: Uint8Array }
 
 const hex = toHex
-const seqKey = (seq: bigint): string => seq.toString().padStart(20, '0')
-
-function headerOf(check: Extract<HeaderCheck, { ok: true }>): VerifiedHeader {
-  const h = check.header
-  return {
-    seq: h.seq,
-    hash: check.hash,
-    closeTime: h.value.closeTime,
-    day: h.day,
-    signers: check.signers,
-    header: h,
-  }
-}
-
-function cachedHeader(h: VerifiedHeader): CachedHeader {
-  return { bytes: LedgerHeaderType.encode(h.header), signers: [...h.signers] }
-}
-
-function fromCachedHeader(c: CachedHeader | undefined): VerifiedHeader | undefined {
-  if (!c || !(c.bytes instanceof Uint8Array)) return undefined
-  const d = LedgerHeaderType.tryDecode(c.bytes)
-  if (!d.ok) return undefined
-  const h = d.value
-  return {
-    seq: h.seq,
-    hash: sha256(c.bytes),
-    closeTime: h.value.closeTime,
-    day: h.day,
-    signers: Array.isArray(c.signers) ? c.signers.filter((s) => typeof s === 'string') : [],
-    header: h,
-  }
-}
-
-function decodeEntry(bytes: Uint8Array | null | undefined): Entry | undefined {
-  if (!(bytes instanceof Uint8Array)) return undefined
-  const d = EntryType.tryDecode(bytes)
-  return d.ok ? d.value : undefined
-}
-
-function describeKey(key: EntryKey): string {
-  switch (key.type) {
-    case 'account':
-      return `account ${hex(key.id).slice(0, 12)}…`
-    case 'validator':
-      return `validator ${hex(key.id).slice(0, 12)}…`
-    case 'day':
-      return `day ${key.day}`
-    default:
-      return key.type
-  }
-}
-
-function entryCacheKey(key: EntryKey): string {
-  switch (key.type) {
-    case 'account':
-      return `account:${hex(key.id)}`
-    case 'validator':
-      return `validator:${hex(key.id)}`
-    case 'day':
-      return `day:${key.day}`
-    default:
-      return key.type
-  }
-}
 
 function peerIdOfAddr(addr: string): string {
   const m = /\/p2p\/([^/]+)\/?$/.exec(addr)
@@ -1568,31 +1365,6 @@ export class LightClient {
         throw new InvalidInputError(`not a validator id: ${id} (${errorText(err)})`)
       }
     }
-  }
-}
-
-function dayInfo(
-  params: Params,
-  pools: Pools,
-  dayEntry: DayEntry,
-  header: VerifiedHeader,
-  fromCache: boolean,
-): DayInfo {
-  return {
-    day: dayEntry.day,
-    beacon: dayEntry.beacon,
-    startsAt: params.genesisTime + dayEntry.day * params.dayLength,
-    endsAt: params.genesisTime + (dayEntry.day + 1n) * params.dayLength,
-    puzzle: {
-      memoryKiB: params.puzzleMemoryKiB,
-      checkInDifficulty: params.checkInDifficulty,
-      createAccountDifficulty: params.createAccountDifficulty,
-    },
-    params,
-    everCheckedIn: pools.everCheckedIn,
-    dayEntry,
-    header,
-    fromCache,
   }
 }
 
