@@ -1110,12 +1110,15 @@ export class LightClient {
   async #askAll(
     request: LightRequest,
     signal: AbortSignal | undefined,
-    relays: Relay[] = this.#relays.filter((r) => r.connected),
+    only?: Relay[],
   ): Promise<{ answers: { relay: Relay; response: LightResponse }[]; reached: number }> {
     const t = this.#transport
     if (!t) throw new LightClientNotStartedError('the light client is not running')
     const s = signal ? AbortSignal.any([signal, this.#life.signal]) : this.#life.signal
     s.throwIfAborted()
+    // A question asked while no relay is connected first tries those whose backoff has passed.
+    if (!only && !this.#relays.some((r) => r.connected)) await this.#connectDue(s)
+    const relays = only ?? this.#relays.filter((r) => r.connected)
     const body = LightRequestType.encode({ v: 1, request })
     const results = await Promise.all(
       relays.map(async (relay) => {
