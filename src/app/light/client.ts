@@ -49,8 +49,9 @@ import {
 } from '../../core/light/index.js'
 import type { SmtProof } from '../../core/merkle/smt.js'
 import { QuorumSetMessage } from '../../core/scp/codec.js'
-import { allNodes, isQuorumSetSane, isQuorumSlice } from '../../core/scp/quorum.js'
+import { allNodes, isQuorumSetSane } from '../../core/scp/quorum.js'
 import type { QuorumSet } from '../../core/scp/types.js'
+import type { BrowserNode } from '../../net/browser-node.js'
 import { errorText, type Logger, silentLogger } from '../../net/log.js'
 import { pickEd25519 } from '../../platform/ed25519.js'
 import { InvalidInputError, LightClientNotStartedError, OfflineError, UnverifiedError } from './errors.js'
@@ -327,8 +328,8 @@ export class LightClient {
   }
 
   /** The libp2p node under the default transport (for WebRTC and other protocols), if it is running. */
-  p2p(): unknown {
-    return (this.#transport as { node?: unknown } | undefined)?.node
+  p2p(): BrowserNode | undefined {
+    return (this.#transport as { node?: BrowserNode } | undefined)?.node
   }
 
   /** Forget event alarms (forged, disagreement) after the user has seen them. */
@@ -772,14 +773,17 @@ export class LightClient {
       return { ok: false, reason, forged: true }
     }
     if (check.conflicting && check.conflicting.length > 0) {
-      if (isQuorumSlice(trust.quorumSet, check.conflicting)) {
-        const reason = `header ${seq} is not the ledger the trusted validators signed (they certified another header at this height)`
+      // Trusted validators' valid signatures in this certificate name another header as previous.
+      // With no trusted signature for this header, the relay paired a header with signatures that are
+      // not for it (a changed header, or another one's certificate); with some, the validators split.
+      if ((check.signers ?? []).length === 0) {
+        const reason = `header ${seq} is not the ledger the trusted validators signed (the signatures it carries are for another header)`
         this.#forged(relay, reason)
         return { ok: false, reason, forged: true }
       }
       this.#raise(
         'disagreement',
-        `for ledger ${seq}, trusted validators ${check.conflicting.join(', ')} signed a successor of another header`,
+        `for ledger ${seq}, trusted validators ${check.signers!.join(', ')} signed it but ${check.conflicting.join(', ')} signed a successor of another header`,
         [relay.addr],
       )
     }

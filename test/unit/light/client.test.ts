@@ -385,6 +385,28 @@ describe('alarms about the network', () => {
     expect(c.snapshot().alarms).toEqual([])
   })
 
+  it('a certificate where some trusted validators signed this header and others another: disagreement', async () => {
+    const net = await networkWithLedgers(2)
+    const relays = relaysOf(net, 1)
+    relays[0]!.rewrite = (_req, res) => {
+      if (res.type !== 'status' || !res.certified) return res
+      const h = LedgerHeaderType.decode(res.certified.header)
+      const other = { ...h, stateRoot: new Uint8Array(32).fill(5) }
+      const mine = certify(h, VALIDATORS.slice(0, 2))
+      const theirs = certify(other, VALIDATORS.slice(2))
+      return {
+        ...res,
+        certified: { header: mine.header, certificate: [...mine.certificate, ...theirs.certificate] },
+      }
+    }
+    const c = await client(relays, net, { trusted: QSET })
+    const alarms = c.snapshot().alarms
+    expect(kinds(alarms)).toEqual(['disagreement'])
+    expect(alarms[0]!.relays).toEqual([relays[0]!.addr])
+    expect(alarms[0]!.message).toMatch(/signed it but .* signed a successor of another header/)
+    expect(c.snapshot().latest).toBeUndefined()
+  })
+
   it('an old newest header raises stale', async () => {
     const net = await networkWithLedgers(2)
     let skew = 0

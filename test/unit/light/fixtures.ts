@@ -174,6 +174,8 @@ export class FakeRelay {
   rewrite: Rewrite | undefined
   /** Raw bytes to answer instead of a response (malformed answers). */
   raw: Uint8Array | undefined
+  /** Change the encoded answer (fuzzing). */
+  mutate: ((bytes: Uint8Array, request: LightRequest) => Uint8Array) | undefined
   passphrase = PASSPHRASE
   readonly requests: LightRequest['type'][] = []
 
@@ -283,7 +285,8 @@ export class FakeRelay {
     this.requests.push(request.type)
     let response = this.handle(request)
     if (this.rewrite) response = this.rewrite(request, response)
-    return LightResponseType.encode({ v: 1, response })
+    const bytes = LightResponseType.encode({ v: 1, response })
+    return this.mutate ? this.mutate(bytes, request) : bytes
   }
 }
 
