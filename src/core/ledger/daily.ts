@@ -72,12 +72,13 @@ export function closeDay(state: LedgerState, txn: Txn, d: bigint): DayCloseSumma
   const dayNum = Number(d)
 
   // Node bonus: validators whose attestations reached 80% of the day's ledgers.
-  const nodeSlots = new Set<number>()
+  // 1 for each validator slot whose attestations qualify (a flat array: looked up once per miner).
+  const nodeSlots = new Uint8Array(idx.validators.length)
   const ledgers = BigInt(dayEntry.ledgers)
   for (const { validator, count } of dayEntry.validatorSignatures) {
     if (ledgers > 0n && BigInt(count) * NODE_ATTESTATION_SHARE.den >= ledgers * NODE_ATTESTATION_SHARE.num) {
       const slot = idx.slotOf(idString(validator))
-      if (slot >= 0) nodeSlots.add(slot)
+      if (slot >= 0) nodeSlots[slot] = 1
     }
   }
 
@@ -104,7 +105,8 @@ export function closeDay(state: LedgerState, txn: Txn, d: bigint): DayCloseSumma
   const nodes = new Uint8Array(miners)
   const points = new Uint8Array(miners)
   const indexes = new Uint32Array(miners)
-  let totalPoints = 0n
+  // A number is exact here: at most 80 points × 2^32 accounts < 2^53.
+  let totalPointsN = 0
   let k = 0
   for (let i = 0; i < n; i++) {
     if (idx.lastDay[i] !== dayNum) continue
@@ -113,7 +115,8 @@ export function closeDay(state: LedgerState, txn: Txn, d: bigint): DayCloseSumma
       const m = idx.circle[i * MAX_CIRCLE + j]!
       if (m >= 0 && idx.lastDay[m] === dayNum) c++
     }
-    const node = nodeSlots.has(idx.validatorSlot[i]!)
+    const slot = idx.validatorSlot[i]!
+    const node = slot >= 0 && nodeSlots[slot] === 1
     const p =
       POINTS.pioneer +
       POINTS.perCircleMember * c +
@@ -123,10 +126,11 @@ export function closeDay(state: LedgerState, txn: Txn, d: bigint): DayCloseSumma
     nodes[k] = node ? 1 : 0
     points[k] = p
     indexes[k] = i
-    totalPoints += BigInt(p)
+    totalPointsN += p
     k++
   }
 
+  const totalPoints = BigInt(totalPointsN)
   const pools = txn.pools()
   const params = txn.params()
   let rewardPerPoint = 0n
