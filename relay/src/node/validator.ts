@@ -157,6 +157,8 @@ export interface NodeStatus {
 const MAX_SLOTS_TO_REMEMBER = 12n
 /** Slots ahead of the next one whose messages are accepted (stellar-core LEDGER_VALIDITY_BRACKET). */
 const LEDGER_VALIDITY_BRACKET = 100n
+/** Envelopes of the current slot waiting for their quorum set or transaction sets. */
+const MAX_PENDING_ENVELOPES = 2_000
 /** Envelopes for slots ahead of ours kept until we get there. */
 const MAX_FUTURE_ENVELOPES = 5_000
 /** Transactions per source account kept in the queue. */
@@ -425,6 +427,8 @@ export class Validator {
       return this.scp.receiveEnvelope(env) === 'valid' ? 'accepted' : 'invalid'
     }
     this.pending.push({ envelope: env, waiting })
+    // Anyone can sign statements with a fresh key naming unknown sets: keep the newest few only.
+    if (this.pending.length > MAX_PENDING_ENVELOPES) this.pending.shift()
     for (const w of waiting) void this.fetchDependency(w)
     return 'pending'
   }
