@@ -17,7 +17,7 @@ import '../setup/node-polyfills.js'
 import type { ChildProcess } from 'node:child_process'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { nodeEd25519 } from '../../relay/src/crypto/ed25519-node.js'
 import { prepareDevnet, spawnValidator, waitHttp } from '../../relay/src/devnet.js'
@@ -61,21 +61,30 @@ export default async function (b: Bench): Promise<void> {
     // 1. Certified headers.
     const rows: Record<string, string | number>[] = []
     let goal = Number.NaN
+    let goalCpu = Number.NaN
     for (const n of [4, 21, 100]) {
-      const r = await call('benchHeader', certifiedHeaderFixture(n), n > 50 ? 15 : 40)
+      const fixture = certifiedHeaderFixture(n)
+      const r = await call('benchHeader', fixture, n > 50 ? 15 : 40)
       const w = r.webcrypto!
       const noble = r.noble!
+      // Renderer CPU per verification over a batch: robust to other tenants of a shared machine.
+      const batch = Math.max(50, Math.round(2000 / n))
+      const cpu0 = s.rendererCpuSeconds()
+      await call('benchHeader', fixture, batch, 'webcrypto')
+      const cpuMs = ((s.rendererCpuSeconds() - cpu0) * 1000) / batch
       if (n === 21) goal = w.median
+      if (n === 21) goalCpu = cpuMs
       rows.push({
         signatures: n,
         'threshold (n − ⌊(n−1)/3⌋)': n - Math.floor((n - 1) / 3),
-        'WebCrypto ms (median)': fmt(w.median, 2),
+        'WebCrypto ms (median wall)': fmt(w.median, 2),
+        'WebCrypto renderer CPU ms': fmt(cpuMs, 2),
         'WebCrypto ms (first call)': fmt(w.first, 2),
-        'noble ms (median)': fmt(noble.median, 1),
+        'noble ms (median wall)': fmt(noble.median, 1),
       })
     }
     b.note(
-      `Verifying a certified header in headless Chromium (${chromiumVersion()}): decode the header and every EXTERNALIZE envelope, rebuild each statement's signing input, verify all n signatures concurrently, check the signers form a slice of the trusted set (src/core/light/verify.ts). **21 signatures: ${fmt(goal, 2)} ms with WebCrypto (goal: under 50 ms).** The first call includes importing the keys and warming up.`,
+      `Verifying a certified header in headless Chromium (${chromiumVersion()}, load average ${loadAverage()}): decode the header and every EXTERNALIZE envelope, rebuild each statement's signing input, verify all n signatures concurrently, check the signers form a slice of the trusted set (src/core/light/verify.ts). **21 signatures: ${fmt(goal, 2)} ms with WebCrypto (${fmt(goalCpu, 2)} ms of renderer CPU; goal: under 50 ms).** Wall times are medians of 40 runs (15 for 100 signatures) and were measured with the renderer's 0.1 ms timer; CPU is the renderer process's user + system time over a batch, divided by the batch. The first call includes importing the keys and warming up.`,
     )
     b.table(rows)
 
@@ -143,7 +152,7 @@ export default async function (b: Bench): Promise<void> {
     const cold = await measure(true)
     const warm = await measure(false)
     b.note(
-      `Opening to a verified balance on loopback (4 validator processes, 1 s ledgers, the page served from 127.0.0.1, median of ${OPEN_RUNS} page loads each): from \`new LightClient\` to \`account()\` resolving with a balance proven against a certified header — dial the relays (libp2p over WebSockets, noise, yamux), ask each for status and validators, rank by PageRank, verify the header and the state proof. "Since navigation" adds loading and evaluating the page's bundle.`,
+      `Opening to a verified balance on loopback (4 validator processes, 1 s ledgers, the page served from 127.0.0.1, median of ${OPEN_RUNS} page loads each, load average ${loadAverage()}): from \`new LightClient\` to \`account()\` resolving with a balance proven against a certified header — dial the relays (libp2p over WebSockets, noise, yamux), ask each for status and validators, rank by PageRank, verify the header and the state proof. "Since navigation" adds loading and evaluating the page's bundle.`,
     )
     b.table([
       {
@@ -169,6 +178,11 @@ export default async function (b: Bench): Promise<void> {
 
 async function closeQuietly(s: ChromiumSession): Promise<void> {
   await s.close().catch(() => undefined)
+}
+
+/** The 1-minute load average: the machine is shared, and wall times depend on it. */
+function loadAverage(): string {
+  return loadavg()[0]!.toFixed(1)
 }
 
 function chromiumVersion(): string {

@@ -114,11 +114,11 @@ function median(xs: number[]): number {
 }
 
 /** Verify a certified header `runs` times with each Ed25519 backend: per-run milliseconds. */
-async function benchHeader(f: HeaderFixture, runs = 30) {
+async function benchHeader(f: HeaderFixture, runs = 30, only?: string) {
   const certified = { header: fromHex(f.header), certificate: f.certificate.map(fromHex) }
   const quorumSet = QuorumSetMessage.decode(fromHex(f.quorumSet))
   const out: Record<string, { median: number; min: number; first: number; signers: number }> = {}
-  for (const ed of [await pickEd25519(), nobleEd25519]) {
+  for (const ed of [await pickEd25519(), nobleEd25519].filter((e) => only === undefined || e.name === only)) {
     const times: number[] = []
     let signers = 0
     for (let i = 0; i < runs; i++) {
