@@ -125,6 +125,8 @@ export const NO_QUORUM_ROUNDS = 3
 export const TRUST_REFRESH_MS = 10 * 60_000
 /** Accepted headers kept (memory and storage): the chart's ~30 points. */
 export const KEEP_HEADERS = 30
+/** A hidden page (another tab, the phone's screen off) polls this many times less often: battery and radio. */
+export const HIDDEN_POLL_FACTOR = 6
 /** Event alarms kept; older ones drop off. */
 export const MAX_ALARMS = 50
 
@@ -159,6 +161,10 @@ type HeaderVerdict =
   | { ok: false; reason: string; forged: boolean; seq?: bigint; hash?: Uint8Array }
 
 const hex = toHex
+
+function pageHidden(): boolean {
+  return (globalThis as { document?: { hidden?: boolean } }).document?.hidden === true
+}
 
 function peerIdOfAddr(addr: string): string {
   const m = /\/p2p\/([^/]+)\/?$/.exec(addr)
@@ -910,12 +916,15 @@ export class LightClient {
   #schedule(): void {
     if (!this.#started) return
     clearTimeout(this.#timer)
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined
-      void this.#runRound()
-        .catch((err: unknown) => this.#log.warn('poll round failed', { error: errorText(err) }))
-        .finally(() => this.#schedule())
-    }, this.#pollMs)
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined
+        void this.#runRound()
+          .catch((err: unknown) => this.#log.warn('poll round failed', { error: errorText(err) }))
+          .finally(() => this.#schedule())
+      },
+      this.#pollMs * (pageHidden() ? HIDDEN_POLL_FACTOR : 1),
+    )
   }
 
   #runRound(): Promise<void> {
