@@ -21,6 +21,11 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: 'index.html',
+        // The relay's API and config are never the app shell.
+        navigateFallbackDenylist: [/^\/v1\//, /^\/config\.json$/, /^\/metrics$/],
+        // On first install, take control at once so the app works offline without a reload. Updates
+        // still wait for the person (registerType 'prompt': no skipWaiting until they tap "Update").
+        clientsClaim: true,
       },
     }),
   ],
