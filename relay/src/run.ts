@@ -192,9 +192,9 @@ export async function runRelay(config: RelayConfig, log: Logger): Promise<Runnin
     clientConfig: () => ({
       network: config.network,
       networkId: toHex(networkId),
+      ...config.client,
       relays: [...multiaddrs(), ...((config.client.relays as string[] | undefined) ?? [])],
       validators: Array.from(new Set([validator.nodeId, ...config.quorumSet.validators])),
-      ...config.client,
     }),
   })
   validator.start()

@@ -122,7 +122,7 @@ export class LightService {
           return notFound(`day ${req.day} is not closed in the latest certified ledger`)
         }
         const account = v.state.account(req.account)
-        const table = v.store.payoutTables().find((t) => t.day === req.day) ?? this.recentTables.get(req.day)
+        const table = v.store.payoutTable(req.day) ?? this.recentTables.get(req.day)
         const slip =
           account && table && equalBytes(table.root, day.entry.payoutRoot ?? new Uint8Array())
             ? makePayslip(table, account.index)

@@ -8,6 +8,9 @@
  */
 import type { Entry, LedgerDiff, PayoutTable } from '../../../src/core/ledger/index.js'
 
+/** How many mining days of payout tables a relay keeps for payslips. */
+export const PAYOUT_RETENTION_DAYS = 30n
+
 export interface LedgerRecord {
   seq: bigint
   hash: Uint8Array
@@ -38,7 +41,12 @@ export interface NodeStore {
   txSetByHash(hash: Uint8Array): Uint8Array | undefined
   /** Every current state entry, by map key (src/core/ledger/keys.ts). */
   entries(): Iterable<[string, Entry]>
+  /**
+   * Payout tables kept for payslips: every table of the last PAYOUT_RETENTION_DAYS mining days, also
+   * after the ledger has credited all its lines (the ledger drops it then; phones still ask).
+   */
   payoutTables(): PayoutTable[]
+  payoutTable(day: bigint): PayoutTable | undefined
   /** Persist a closed ledger and its diff in one atomic step. */
   commitLedger(record: LedgerRecord, diff: LedgerDiff): void
   txLocation(hash: Uint8Array): TxLocation | undefined

@@ -1,7 +1,7 @@
 /** An in-memory NodeStore: the simulator's and the unit tests' store. Same semantics as SQLite, minus disk. */
 import { toHex } from '../../../src/core/codec/bytes.js'
 import type { Entry, LedgerDiff, PayoutTable } from '../../../src/core/ledger/index.js'
-import type { LedgerRecord, NodeStore, TxLocation } from './interface.js'
+import { type LedgerRecord, type NodeStore, PAYOUT_RETENTION_DAYS, type TxLocation } from './interface.js'
 
 export class MemoryStore implements NodeStore {
   readonly kind = 'memory'
@@ -28,7 +28,10 @@ export class MemoryStore implements NodeStore {
     return this.state.entries()
   }
   payoutTables() {
-    return [...this.tables.values()]
+    return [...this.tables.values()].sort((a, b) => (a.day < b.day ? -1 : 1))
+  }
+  payoutTable(day: bigint) {
+    return this.tables.get(day)
   }
   commitLedger(record: LedgerRecord, diff: LedgerDiff) {
     if (this.last !== undefined && record.seq !== this.last + 1n) {
@@ -40,8 +43,10 @@ export class MemoryStore implements NodeStore {
       if (entry) this.state.set(key, entry)
       else this.state.delete(key)
     }
-    for (const t of diff.payoutTablesAdded) this.tables.set(t.day, t)
-    for (const d of diff.payoutTablesRemoved) this.tables.delete(d)
+    for (const t of diff.payoutTablesAdded) {
+      this.tables.set(t.day, t)
+      for (const d of [...this.tables.keys()]) if (d + PAYOUT_RETENTION_DAYS < t.day) this.tables.delete(d)
+    }
     record.txHashes.forEach((h, index) => {
       this.txs.set(toHex(h), { seq: record.seq, index })
     })

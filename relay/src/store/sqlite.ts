@@ -13,7 +13,20 @@
 import Database from 'better-sqlite3'
 import type { Entry, LedgerDiff, PayoutTable } from '../../../src/core/ledger/index.js'
 import { EntryType, TransactionResultType } from '../../../src/core/ledger/index.js'
-import type { LedgerRecord, NodeStore, TxLocation } from './interface.js'
+import { type LedgerRecord, type NodeStore, PAYOUT_RETENTION_DAYS, type TxLocation } from './interface.js'
+
+interface TableRow {
+  day: bigint
+  count: bigint
+  records: Buffer
+  root: Buffer
+}
+const tableOf = (r: TableRow): PayoutTable => ({
+  day: BigInt(r.day),
+  count: Number(r.count),
+  records: new Uint8Array(r.records.buffer, r.records.byteOffset, r.records.byteLength),
+  root: new Uint8Array(r.root.buffer, r.root.byteOffset, r.root.byteLength),
+})
 
 const SCHEMA_VERSION = '1'
 
@@ -104,7 +117,8 @@ export class SqliteStore implements NodeStore {
       putTable: this.db.prepare(
         'INSERT OR REPLACE INTO payout_tables (day, count, records, root) VALUES (?, ?, ?, ?)',
       ),
-      delTable: this.db.prepare('DELETE FROM payout_tables WHERE day = ?'),
+      pruneTables: this.db.prepare('DELETE FROM payout_tables WHERE day < ?'),
+      table: this.db.prepare('SELECT * FROM payout_tables WHERE day = ?'),
       tables: this.db.prepare('SELECT * FROM payout_tables ORDER BY day'),
       putOwn: this.db.prepare('INSERT OR REPLACE INTO own_envelopes (slot, kind, envelope) VALUES (?, ?, ?)'),
       own: this.db.prepare("SELECT envelope FROM own_envelopes WHERE slot = ? ORDER BY kind = 'ballot'"),
@@ -155,14 +169,11 @@ export class SqliteStore implements NodeStore {
     }
   }
   payoutTables(): PayoutTable[] {
-    return (this.stmts.tables.all() as { day: bigint; count: bigint; records: Buffer; root: Buffer }[]).map(
-      (r) => ({
-        day: BigInt(r.day),
-        count: Number(r.count),
-        records: u8(r.records),
-        root: u8(r.root),
-      }),
-    )
+    return (this.stmts.tables.all() as TableRow[]).map(tableOf)
+  }
+  payoutTable(day: bigint): PayoutTable | undefined {
+    const r = this.stmts.table.get(day) as TableRow | undefined
+    return r ? tableOf(r) : undefined
   }
 
   private readonly commitTx = (record: LedgerRecord, diff: LedgerDiff) => {
@@ -184,8 +195,11 @@ export class SqliteStore implements NodeStore {
       if (entry) this.stmts.putEntry.run(k, EntryType.encode(entry))
       else this.stmts.delEntry.run(k)
     }
-    for (const t of diff.payoutTablesAdded) this.stmts.putTable.run(t.day, t.count, t.records, t.root)
-    for (const d of diff.payoutTablesRemoved) this.stmts.delTable.run(d)
+    for (const t of diff.payoutTablesAdded) {
+      this.stmts.putTable.run(t.day, t.count, t.records, t.root)
+      // Tables are kept for payslips after the ledger has credited them; only old days are dropped.
+      this.stmts.pruneTables.run(t.day - PAYOUT_RETENTION_DAYS)
+    }
     record.txHashes.forEach((h, i) => {
       this.stmts.putTx.run(h, record.seq, i)
     })

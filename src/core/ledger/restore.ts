@@ -30,7 +30,11 @@ export function restoreState(
       `restoreState: the stored entries hash to state root ${toHex(root)}, the last header says ${toHex(header.stateRoot)}`,
     )
   }
-  for (const t of payoutTables) state.payoutTables.set(t.day, t)
+  // Only tables whose lines are not all credited yet belong to the ledger state; stores may keep more.
+  for (const t of payoutTables) {
+    const day = state.day(t.day)
+    if (day?.closed && day.sweepNext < day.payoutCount) state.payoutTables.set(t.day, t)
+  }
   state.header = header
   state.headerHash = headerHash(header)
   return state

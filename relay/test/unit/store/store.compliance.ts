@@ -71,6 +71,35 @@ export function runStoreCompliance(
       }
     })
 
+    it('keeps payout tables for payslips after the ledger has credited them, for 30 days', async () => {
+      const { store, cleanup } = make()
+      try {
+        const { records } = await fill(store)
+        const last = records[2]!
+        const table = (day: bigint) => ({
+          day,
+          count: 1,
+          records: new Uint8Array(56).fill(Number(day)),
+          root: new Uint8Array(32),
+        })
+        const record = (seq: bigint) => ({ ...last.record, seq, txHashes: [], results: [] })
+        const diff = (seq: bigint, added: ReturnType<typeof table>[], removed: bigint[]) => ({
+          seq,
+          entries: [],
+          payoutTablesAdded: added,
+          payoutTablesRemoved: removed,
+        })
+        store.commitLedger(record(last.record.seq + 1n), diff(last.record.seq + 1n, [table(3n)], []))
+        store.commitLedger(record(last.record.seq + 2n), diff(last.record.seq + 2n, [], [3n]))
+        expect(store.payoutTable(3n)?.records).toEqual(new Uint8Array(56).fill(3))
+        store.commitLedger(record(last.record.seq + 3n), diff(last.record.seq + 3n, [table(40n)], []))
+        expect(store.payoutTable(3n)).toBeUndefined()
+        expect(store.payoutTables().map((t) => t.day)).toEqual([40n])
+      } finally {
+        cleanup?.()
+      }
+    })
+
     it('keeps own SCP envelopes per slot and kind, EXTERNALIZE envelopes per slot and node, and metadata', () => {
       const { store, cleanup } = make()
       try {
