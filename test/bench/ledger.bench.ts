@@ -4,6 +4,7 @@
  * and the check-in puzzle.
  */
 import { nodeEd25519 } from '../../relay/src/crypto/ed25519-node.js'
+import { createRelaySha256 } from '../../relay/src/crypto/sha256.js'
 import { createVerifyPool } from '../../relay/src/crypto/verify-pool.js'
 import { networkIdOf } from '../../src/core/codec/index.js'
 import { type BatchVerifier, inlineBatchVerifier } from '../../src/core/crypto/batch.js'
@@ -45,6 +46,7 @@ function seedOf(n: number): Uint8Array {
 function bigState(
   signers: number,
   filler: number,
+  hasher: (b: Uint8Array) => Uint8Array,
   dayLength = 86_400,
 ): { state: LedgerState; keys: { seed: Uint8Array; pk: Uint8Array }[] } {
   const keys = Array.from({ length: signers }, (_, i) => {
@@ -68,7 +70,7 @@ function bigState(
       amount: '100',
     })),
   }
-  return { state: createGenesisState(parseGenesis(doc)), keys }
+  return { state: createGenesisState(parseGenesis(doc), { hasher }), keys }
 }
 
 function payments(
@@ -101,6 +103,28 @@ function payments(
 }
 
 /** Decode, check and close one ledger of submitted transaction bytes; returns [verify ms, apply ms]. */
+/** Close one ledger of decoded, already checked transactions. */
+function applyChecked(state: LedgerState, txs: TransactionEnvelope[], passed: Set<string>, step = 5n): void {
+  const prepared = txs
+    .map((t) => prepare(networkId, t))
+    .sort((a, b) => Buffer.compare(Buffer.from(a.hash), Buffer.from(b.hash)))
+  const set = {
+    v: 1 as const,
+    previousLedgerHash: state.headerHash,
+    txs: prepared.map((p) => p.envelope),
+    attestations: [],
+  }
+  const value: LedgerValue = {
+    v: 1,
+    txSetHash: txSetHash(set),
+    closeTime: state.header.value.closeTime + step,
+    previousLedgerHash: state.headerHash,
+    upgrades: [],
+  }
+  const r = closeLedger(state, value, set, { networkId, passed })
+  if (r.results.some((x) => x.code !== 'tx_success')) throw new Error('bench: a payment failed')
+}
+
 async function ledgerOf(
   state: LedgerState,
   wire: Uint8Array[],
@@ -135,6 +159,8 @@ async function ledgerOf(
 }
 
 export default async function (b: Bench): Promise<void> {
+  // The relay's SHA-256 (hash-wasm for small inputs, OpenSSL for bulk), as validators run the ledger.
+  const hasher = await createRelaySha256()
   const seed = seedOf(0)
   const pk = nodeEd25519.publicKeySync(seed)
   const msg = new Uint8Array(32).fill(3)
@@ -151,9 +177,51 @@ export default async function (b: Bench): Promise<void> {
   for (const f of fresh) if (nodeEd25519.verifySync(f.p, msg, f.sig)) fi++
   const rawFresh = (fi * 1000) / (performance.now() - t0)
 
+  // --- Puzzle -------------------------------------------------------------------------------
+  b.section('ledger-puzzle', 'Ledger: the check-in puzzle')
+  const params = {
+    memoryKiB: DEFAULT_PARAMS.puzzleMemoryKiB,
+    difficultyBits: DEFAULT_PARAMS.checkInDifficulty,
+  }
+  const solves: number[] = []
+  const attempts: number[] = []
+  for (let i = 0; i < 8; i++) {
+    const challenge = checkInChallenge(networkId, seedOf(i), BigInt(i), new Uint8Array(32))
+    const t = performance.now()
+    const s = await solvePuzzle(wasmArgon2id, challenge, params)
+    solves.push(performance.now() - t)
+    attempts.push(s.attempts)
+  }
+  const challenge = checkInChallenge(networkId, seedOf(0), 0n, new Uint8Array(32))
+  const sol = await solvePuzzle(wasmArgon2id, challenge, params)
+  const tv = performance.now()
+  for (let i = 0; i < 20; i++) await verifyPuzzle(wasmArgon2id, challenge, sol.nonce, params)
+  const verifyMs = (performance.now() - tv) / 20
+  const avgSolve = solves.reduce((a, x) => a + x, 0) / solves.length
+  const avgAttempts = attempts.reduce((a, x) => a + x, 0) / attempts.length
+  b.table([
+    {
+      measure: 'Argon2id parameters',
+      value: `m = ${params.memoryKiB} KiB, t = 1, p = 1; ${params.difficultyBits} zero bits (2^${params.difficultyBits} = ${2 ** params.difficultyBits} attempts expected)`,
+    },
+    {
+      measure: 'solve (one core, mean of 8)',
+      value: `${fmt(avgSolve, 0)} ms (${fmt(avgAttempts, 0)} attempts, ${fmt(avgSolve / avgAttempts, 2)} ms each)`,
+    },
+    { measure: 'verify (one evaluation)', value: `${fmt(verifyMs, 2)} ms` },
+    {
+      measure: 'validator cost of 1M check-ins/day',
+      value: `${fmt((verifyMs * 1e6) / 1000 / 60, 0)} CPU-minutes per day`,
+    },
+  ])
+  b.note(
+    'Goals: solving takes about a second of a phone core, verifying a few milliseconds. Phone cores run WASM ' +
+      'two to three times slower than this server core, so the mean solve here should be ~0.3–0.5 s.',
+  )
+
   // --- Payments ---------------------------------------------------------------------------
   b.section('ledger-payments', 'Ledger: payments applied per second')
-  const { state, keys } = bigState(5000, 95_000)
+  const { state, keys } = bigState(5000, 95_000, hasher)
   const pool = createVerifyPool()
   const inline = inlineBatchVerifier(nodeEd25519)
   const rows: Record<string, string>[] = []
@@ -180,6 +248,35 @@ export default async function (b: Bench): Promise<void> {
       'ratio to raw verify, new keys': fmt(perSec / rawFresh, 2),
     })
   }
+  // Pipelined: the pool verifies the next ledger's transactions while this thread applies the current one.
+  {
+    const ledgers = 5
+    const wires = Array.from({ length: ledgers }, (_, i) => payments(state, keys, i * 1000, 1000))
+    const checkAll = async (wire: Uint8Array[]) => {
+      const txs = wire.map((b) => TransactionEnvelopeType.decode(b))
+      const passed = await runChecks(
+        txs.flatMap((t) => transactionChecks(state, networkId, t)),
+        { verifier: pool, argon2id: wasmArgon2id },
+      )
+      return { txs, passed }
+    }
+    const t0 = performance.now()
+    let next = checkAll(wires[0]!)
+    for (let i = 0; i < ledgers; i++) {
+      const { txs, passed } = await next
+      if (i + 1 < ledgers) next = checkAll(wires[i + 1]!)
+      applyChecked(state, txs, passed)
+    }
+    const perSec = (ledgers * 1000 * 1000) / (performance.now() - t0)
+    rows.push({
+      setup: `pipelined: ${pool.name} verifies ledger n+1 while ledger n applies`,
+      'payments/s': fmt(perSec),
+      'decode+verify ms/ledger': '(overlapped)',
+      'apply ms/ledger': '(overlapped)',
+      'ratio to raw verify (1 core)': fmt(perSec / raw, 2),
+      'ratio to raw verify, new keys': fmt(perSec / rawFresh, 2),
+    })
+  }
   await pool.close()
   b.table(rows)
   b.note(
@@ -195,7 +292,7 @@ export default async function (b: Bench): Promise<void> {
   b.section('ledger-million', 'Ledger: a million accounts')
   const heap0 = process.memoryUsage().heapUsed
   const tBuild = performance.now()
-  const big = bigState(1000, 999_000, 300)
+  const big = bigState(1000, 999_000, hasher, 300)
   const buildMs = performance.now() - tBuild
   const heapState = process.memoryUsage().heapUsed - heap0
   const wire = payments(big.state, big.keys, 0, 1000)
@@ -282,47 +379,5 @@ export default async function (b: Bench): Promise<void> {
     'The close computes every miner’s weight (pioneer, circle, referral, node) from the mining index’s flat arrays, ' +
       'writes the payout table and its chunked Merkle root, and credits the first ' +
       `${DEFAULT_PARAMS.payoutSweepPerLedger} lines (the rest are credited by later ledgers or when touched).`,
-  )
-
-  // --- Puzzle -------------------------------------------------------------------------------
-  b.section('ledger-puzzle', 'Ledger: the check-in puzzle')
-  const params = {
-    memoryKiB: DEFAULT_PARAMS.puzzleMemoryKiB,
-    difficultyBits: DEFAULT_PARAMS.checkInDifficulty,
-  }
-  const solves: number[] = []
-  const attempts: number[] = []
-  for (let i = 0; i < 8; i++) {
-    const challenge = checkInChallenge(networkId, seedOf(i), BigInt(i), new Uint8Array(32))
-    const t = performance.now()
-    const s = await solvePuzzle(wasmArgon2id, challenge, params)
-    solves.push(performance.now() - t)
-    attempts.push(s.attempts)
-  }
-  const challenge = checkInChallenge(networkId, seedOf(0), 0n, new Uint8Array(32))
-  const sol = await solvePuzzle(wasmArgon2id, challenge, params)
-  const tv = performance.now()
-  for (let i = 0; i < 20; i++) await verifyPuzzle(wasmArgon2id, challenge, sol.nonce, params)
-  const verifyMs = (performance.now() - tv) / 20
-  const avgSolve = solves.reduce((a, x) => a + x, 0) / solves.length
-  const avgAttempts = attempts.reduce((a, x) => a + x, 0) / attempts.length
-  b.table([
-    {
-      measure: 'Argon2id parameters',
-      value: `m = ${params.memoryKiB} KiB, t = 1, p = 1; ${params.difficultyBits} zero bits (2^${params.difficultyBits} = ${2 ** params.difficultyBits} attempts expected)`,
-    },
-    {
-      measure: 'solve (one core, mean of 8)',
-      value: `${fmt(avgSolve, 0)} ms (${fmt(avgAttempts, 0)} attempts, ${fmt(avgSolve / avgAttempts, 2)} ms each)`,
-    },
-    { measure: 'verify (one evaluation)', value: `${fmt(verifyMs, 2)} ms` },
-    {
-      measure: 'validator cost of 1M check-ins/day',
-      value: `${fmt((verifyMs * 1e6) / 1000 / 60, 0)} CPU-minutes per day`,
-    },
-  ])
-  b.note(
-    'Goals: solving takes about a second of a phone core, verifying a few milliseconds. Phone cores run WASM ' +
-      'two to three times slower than this server core, so the mean solve here should be ~0.3–0.5 s.',
   )
 }
