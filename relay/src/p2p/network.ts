@@ -4,7 +4,7 @@
  * catch-up, SCP state after a restart) and for light clients (the `light` protocol).
  */
 import type { PeerId } from '@libp2p/interface'
-import { LedgerHeaderType } from '../../../src/core/ledger/index.js'
+import { LedgerHeaderType, TransactionEnvelopeType } from '../../../src/core/ledger/index.js'
 import { LightRequestType, LightResponseType } from '../../../src/core/light/index.js'
 import { type RelayHost, RequestError } from '../../../src/net/index.node.js'
 import type { LightService } from '../api/light-service.js'
@@ -148,10 +148,15 @@ export class P2pNetwork implements NodeNetwork {
       if (r === 'duplicate' || r === 'out-of-window') return 'ignore'
       return 'accept'
     })
-    gossip.setValidator('tx', async (data) => {
-      const r = await validator.submitTransaction(data, { gossip: false })
-      if (r.status === 'rejected' && r.code === 'tx_malformed') return 'reject'
-      return r.status === 'pending' ? 'accept' : 'ignore'
+    // Transactions: judged synchronously on what is cheap (the encoding), then checked and queued in
+    // the background. gossipsub validates a peer's messages one after another, so awaiting signature
+    // and puzzle checks here would hold up the SCP envelopes queued behind them (head-of-line
+    // blocking that slowed consensus under load). A well-formed transaction with a bad signature is
+    // thus forwarded once; every node drops it on its own check.
+    gossip.setValidator('tx', (data) => {
+      if (!TransactionEnvelopeType.tryDecode(data).ok) return 'reject'
+      void validator.submitTransaction(data, { gossip: false })
+      return 'accept'
     })
   }
 }
