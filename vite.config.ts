@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import preact from '@preact/preset-vite'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
@@ -8,8 +9,15 @@ import { VitePWA } from 'vite-plugin-pwa'
  * modules. The service worker precaches the shell so the app opens offline; updates wait for the
  * user (registerType 'prompt').
  */
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string
+}
+
 export default defineConfig({
   root: 'src/app',
+  // The version shown in the app (Me → This app). WATT_BUILD names a build (tests build two versions to
+  // check that an update waits for the person); by default the package version.
+  define: { __WATT_VERSION__: JSON.stringify(process.env.WATT_BUILD ?? pkg.version) },
   publicDir: '../../public',
   plugins: [
     preact(),

@@ -3,11 +3,12 @@
  * processes; validator 0 serves the app built by `vite build` with the project's config). One devnet and
  * one build for the whole file; the tests run in order and build on each other, like a person's day:
  *
- *   install criteria → create a wallet (the account joins the network) → reload and unlock → restore the
+ *   install criteria → an update waits for the person → create a wallet (the account joins the network) → reload and unlock → restore the
  *   phrase in a fresh profile → a second person joins through an invitation link → check in (hold,
  *   puzzle, verified) and see the estimate → a second check-in is refused → pay the second person, verified
  *   on both sides → security circle → network view → a lying relay raises an alarm the UI shows → the
- *   payslip after the day closes, verified → every relay down: the last verified state, marked as such.
+ *   payslip after the day closes, verified → every relay down: the last verified state, marked as such →
+ *   a payment made offline is queued, then sent and verified when the relays are back.
  *
  * Selectors are accessible ones (getByRole / getByLabel): they double as accessibility checks.
  */
@@ -25,7 +26,7 @@ import {
   unlock,
   waitForText,
 } from './pwa-helpers/app.js'
-import { type PwaDevnet, startPwaDevnet } from './pwa-helpers/devnet.js'
+import { buildApp, type PwaDevnet, startPwaDevnet } from './pwa-helpers/devnet.js'
 
 /** Mining day length on this devnet (s): short enough to see a payslip, long enough to check in twice. */
 const DAY = 30
@@ -107,6 +108,21 @@ describe.skipIf(!chromiumAvailable())('the PWA against a devnet', () => {
     await page.reload()
     await page.getByRole('heading', { name: 'Welcome to Watt' }).waitFor({ timeout: 15_000 })
     await context.setOffline(false)
+  }, 90_000)
+
+  it('offers a new version and waits: only "Update now" switches to it', async () => {
+    const { page } = a
+    const version = page.getByText(/^Version /)
+    expect(await version.textContent()).toBe('Version pwa-test-1')
+    await buildApp(net.appDir, 'pwa-test-2')
+    // The app checks hourly; a browser checks on navigation. Ask now.
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update())
+    await page.getByRole('region', { name: 'Update available' }).waitFor({ timeout: 30_000 })
+    // Nothing changed under the person's feet: the page still runs the version it started with.
+    expect(await version.textContent()).toBe('Version pwa-test-1')
+    await page.getByRole('button', { name: 'Update now' }).click()
+    await waitForText(page.getByText(/^Version /), /^Version pwa-test-2$/, 30_000)
+    expect(await page.getByRole('region', { name: 'Update available' }).count()).toBe(0)
   }, 90_000)
 
   it('creates a wallet whose account joins the network, verified; a reload locks it; the passphrase unlocks it', async () => {
@@ -377,4 +393,19 @@ describe.skipIf(!chromiumAvailable())('the PWA against a devnet', () => {
       /offline|already checked in/i,
     )
   }, 120_000)
+
+  it('queues a payment made offline, and sends it when the relays are back: then it is verified', async () => {
+    const { page } = a
+    await go(page, 'Pay')
+    await page.getByLabel('Recipient address').fill(bob)
+    await page.getByLabel('Amount (WATT)').fill('0.25')
+    await page.getByRole('button', { name: 'Review payment' }).click()
+    await page.getByRole('button', { name: 'Confirm and send' }).click()
+    const sent = page.getByRole('region', { name: 'Payment sent' })
+    await waitForText(sent, /0\.25 WATT to .*Queued — will be sent when you are back online/, 30_000)
+    await net.startAll()
+    await waitForText(sent, /Included and verified in ledger \d+/, 120_000)
+    await go(page, 'Home')
+    await waitForText(balance(a), /✓ Verified at ledger/, 60_000)
+  }, 180_000)
 })

@@ -54,7 +54,13 @@ export function createApp(): App {
   const checkIn = createCheckInModel(network, wallet, account, history)
   const circle = createCircleModel(network, wallet, account, history)
   const rewards = createRewardsModel(network, account, checkIn, circle, history)
-  const payments = createPaymentsModel(network, wallet, account, history)
+  const payments = createPaymentsModel(
+    network,
+    wallet,
+    account,
+    history,
+    () => checkIn.day.value?.params?.maxOpsPerLedger,
+  )
   const pwa = createPwaModel()
   const trust = createTrustModel(network)
 
@@ -132,7 +138,7 @@ export function createApp(): App {
       await wallet.init()
     },
     async connect() {
-      await Promise.all([network.start(), pwa.start().catch(() => undefined)])
+      await Promise.all([network.start(), pwa.start().catch(() => undefined), rewards.loadRules()])
     },
   }
 }

@@ -85,6 +85,8 @@ export function createPaymentsModel(
   wallet: WalletModel,
   account: AccountModel,
   history: HistoryModel,
+  /** maxOpsPerLedger from the certified parameters, when known. */
+  maxOps: () => number | undefined = () => undefined,
 ): PaymentsModel {
   const to = signal('')
   const amount = signal('')
@@ -124,7 +126,7 @@ export function createPaymentsModel(
   const feeSuggestion = computed((): FeeSuggestion => {
     const h = network.snapshot.value?.latest?.header
     if (!h) return { busy: false, fee: '', text: 'Fees are optional.' }
-    const share = h.opCount / DEFAULT_MAX_OPS_PER_LEDGER
+    const share = h.opCount / (maxOps() ?? DEFAULT_MAX_OPS_PER_LEDGER)
     if (share >= BUSY_SHARE)
       return {
         busy: true,

@@ -72,6 +72,8 @@ export interface RewardsModel {
   readonly estimate: ReadonlySignal<Estimate | undefined>
   readonly payslips: Signal<PayslipView[]>
   load(address: string | undefined): Promise<void>
+  /** Load the reward rules (with the wallet engine): after first paint, not before. */
+  loadRules(): Promise<void>
   refreshPayslips(address: string): Promise<void>
 }
 
@@ -85,9 +87,6 @@ export function createRewardsModel(
   const rules = signal<Rules | undefined>(undefined)
   const payslips = signal<PayslipView[]>([])
   let owner: string | undefined
-  void loadEngine().then((e) => {
-    rules.value = { rewardRate: e.rewardRate, POINTS: e.POINTS, pointsPerWeight: e.POINTS_PER_WEIGHT }
-  })
 
   const estimate = computed((): Estimate | undefined => {
     const r = rules.value
@@ -126,6 +125,11 @@ export function createRewardsModel(
   const model: RewardsModel = {
     estimate,
     payslips,
+    async loadRules() {
+      if (rules.peek()) return
+      const e = await loadEngine()
+      rules.value = { rewardRate: e.rewardRate, POINTS: e.POINTS, pointsPerWeight: e.POINTS_PER_WEIGHT }
+    },
     async load(address) {
       owner = address
       payslips.value = address ? ((await cacheGet<PayslipView[]>(`payslips:${address}`)) ?? []) : []

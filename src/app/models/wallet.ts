@@ -142,6 +142,12 @@ export function createWalletModel(): WalletModel {
       const ref = new URLSearchParams(search).get('ref')
       if (ref && !addressProblem(ref)) localStorage.setItem(REF_KEY, ref)
       referrer.value = localStorage.getItem(REF_KEY) ?? undefined
+      void navigator.storage?.persisted?.().then(
+        (p) => {
+          persisted.value = p
+        },
+        () => undefined,
+      )
       const stored = await storedWallet().catch(() => undefined)
       state.value = stored ? { kind: 'locked', address: stored.address } : { kind: 'none' }
     },

@@ -31,6 +31,7 @@ const OP_WORDS: Record<string, string> = {
 }
 
 const TX_WORDS: Record<string, string> = {
+  tx_failed: 'One of the operations in this transaction failed, so none of it was applied.',
   tx_bad_seq: 'Another transaction from this wallet was counted first. Please send it again.',
   tx_bad_auth: "The network did not accept this wallet's signature.",
   tx_no_account: 'Your account is not on the network yet.',

@@ -61,6 +61,16 @@ export interface LightSnapshot {
     quorumSet: QuorumSet
     chosenBy: 'pagerank' | 'user'
     ranking: { id: string; score: number }[]
+    /** How the PageRank choice was made, for people (absent for a set the user chose). */
+    explanation?: {
+      summary: string
+      validators: {
+        id: string
+        score: number
+        chosen: boolean
+        trustedBy: { id: string; weight: number }[]
+      }[]
+    }
   }
   latest?: VerifiedHeader
   closeTimes: { seq: bigint; closeTime: bigint }[]

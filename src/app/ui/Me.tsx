@@ -1,5 +1,6 @@
 /** Settings: your address, lock, the recovery phrase again, install, storage, removing the wallet. */
 import { app } from '../models/index.js'
+import { VERSION } from '../version.js'
 import { Address, CopyButton, Field } from './common.js'
 import { ForgetForm } from './Onboarding.js'
 
@@ -73,6 +74,7 @@ export function Me() {
       </section>
       <section class="card" aria-labelledby="app-h">
         <h2 id="app-h">This app</h2>
+        <p>Version {VERSION}</p>
         {pwa.installed.value ? (
           <p>Installed on this device.</p>
         ) : pwa.canInstall.value ? (

@@ -215,6 +215,21 @@ export function Network() {
                 : 'Chosen by you.'}{' '}
               A ledger counts only when validators that satisfy this set have signed it.
             </p>
+            {s.trusted.explanation && (
+              <details>
+                <summary>How it was chosen</summary>
+                <p>{s.trusted.explanation.summary}</p>
+                <ul class="ranking" aria-label="Validators ranked by trust">
+                  {s.trusted.explanation.validators.map((v) => (
+                    <li key={v.id}>
+                      <code>{v.id.slice(0, 12)}…</code> score {v.score.toFixed(3)}
+                      {v.chosen ? ' · trusted' : ''} · trusted by {v.trustedBy.length} validator
+                      {v.trustedBy.length === 1 ? '' : 's'}
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
             <QuorumSetView q={s.trusted.quorumSet} />
             {trust.editing.value ? (
               <TrustEditor ranking={s.trusted.ranking} />

@@ -1,5 +1,6 @@
 /** First run: create a wallet (phrase → confirm → passphrase) or restore one; and the unlock screen. */
 import { app } from '../models/index.js'
+import { VERSION } from '../version.js'
 import { MIN_PASSPHRASE_LENGTH } from '../wallet/keystore.js'
 import { Address, Field } from './common.js'
 
@@ -62,6 +63,7 @@ function Welcome() {
       </details>
       <Busy />
       <ErrorLine />
+      <p class="hint">Version {VERSION}</p>
     </section>
   )
 }

@@ -13,10 +13,9 @@ export async function createWallet(
   passphrase = PASSPHRASE,
 ): Promise<{ phrase: string; address: string }> {
   await page.getByRole('button', { name: 'Create a new wallet' }).click()
-  const words = await page
-    .getByRole('list', { name: 'Recovery phrase' })
-    .getByRole('listitem')
-    .allTextContents()
+  const list = page.getByRole('list', { name: 'Recovery phrase' })
+  await list.waitFor({ timeout: 30_000 })
+  const words = await list.getByRole('listitem').allTextContents()
   expect(words).toHaveLength(12)
   await page.getByRole('button', { name: 'I have written it down' }).click()
   for (const label of await page.getByLabel(/^Word #\d+$/).all()) {

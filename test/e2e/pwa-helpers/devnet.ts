@@ -17,11 +17,16 @@ import { parseAccountAddress } from '../../../src/core/crypto/strkey.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
-/** `vite build` of the app as shipped (service worker included) into `outDir`. */
-export async function buildApp(outDir: string): Promise<void> {
+/**
+ * `vite build` of the app as shipped (service worker included) into `outDir`; `version` names the
+ * build (shown in the app; vite.config.ts reads WATT_BUILD).
+ */
+export async function buildApp(outDir: string, version = 'pwa-test-1'): Promise<void> {
   const cwd = process.cwd()
+  const before = process.env.WATT_BUILD
   // vite.config.ts has `root: 'src/app'`, resolved from the working directory.
   process.chdir(ROOT)
+  process.env.WATT_BUILD = version
   try {
     await build({
       configFile: resolve(ROOT, 'vite.config.ts'),
@@ -30,6 +35,8 @@ export async function buildApp(outDir: string): Promise<void> {
     })
   } finally {
     process.chdir(cwd)
+    if (before === undefined) delete process.env.WATT_BUILD
+    else process.env.WATT_BUILD = before
   }
 }
 
