@@ -119,6 +119,8 @@ export function createCheckInModel(
       phase.value = 'done'
       message.value = `Checked in for day ${item.day}. ${item.verified ? 'Verified' : 'Included'} in ledger ${item.ledger}.`
       void account.refresh(item.account)
+      // N in r(N) may have grown by this check-in: the estimate follows.
+      void refreshDay()
     } else if (item.status === 'failed' || item.status === 'rejected') {
       waitingFor = undefined
       phase.value = 'failed'

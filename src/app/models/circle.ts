@@ -9,6 +9,7 @@ import type { AccountModel } from './account.js'
 import type { HistoryModel } from './history.js'
 import { MAX_CIRCLE } from './limits.js'
 import type { NetworkModel } from './network.js'
+import { canScanImages, qrTextFromImage } from './scan.js'
 import { parsePaymentText } from './uri.js'
 import type { WalletModel } from './wallet.js'
 import { loadEngine } from './wallet.js'
@@ -30,7 +31,10 @@ export interface CircleModel {
   readonly saving: Signal<boolean>
   readonly dirty: ReadonlySignal<boolean>
   readonly members: Signal<ReadonlyMap<string, MemberStatus>>
+  readonly canScanImages: boolean
   add(): Promise<void>
+  /** Read a member's address from a photo of their QR code, then add them. */
+  scanImage(file: Blob): Promise<void>
   remove(address: string): void
   reset(): void
   save(): Promise<void>
@@ -76,6 +80,16 @@ export function createCircleModel(
     saving,
     dirty: computed(() => !same(draft.value, saved.value)),
     members,
+    canScanImages,
+    async scanImage(file) {
+      const r = await qrTextFromImage(file)
+      if (!r.ok) {
+        error.value = r.reason
+        return
+      }
+      input.value = r.value
+      await model.add()
+    },
     async add() {
       error.value = undefined
       notice.value = undefined

@@ -11,6 +11,7 @@ import type { AccountModel } from './account.js'
 import type { HistoryItem, HistoryModel } from './history.js'
 import { DEFAULT_MAX_OPS_PER_LEDGER, MAX_MEMO_BYTES } from './limits.js'
 import type { NetworkModel } from './network.js'
+import { canScanImages, qrTextFromImage } from './scan.js'
 import { parsePaymentText, paymentUri } from './uri.js'
 import type { WalletModel } from './wallet.js'
 import { loadEngine } from './wallet.js'
@@ -35,11 +36,6 @@ export interface FeeSuggestion {
   fee: string
   text: string
 }
-
-interface BarcodeDetectorLike {
-  detect(source: ImageBitmapSource): Promise<{ rawValue: string }[]>
-}
-type BarcodeDetectorCtor = new (o: { formats: string[] }) => BarcodeDetectorLike
 
 export interface PaymentsModel {
   readonly to: Signal<string>
@@ -100,7 +96,6 @@ export function createPaymentsModel(
   const sendError = signal<string | undefined>(undefined)
   const lastHash = signal<string | undefined>(undefined)
   const requestAmount = signal('')
-  const Detector = (globalThis as { BarcodeDetector?: BarcodeDetectorCtor }).BarcodeDetector
 
   const errors = computed((): SendErrors => {
     const out: SendErrors = {}
@@ -149,7 +144,7 @@ export function createPaymentsModel(
     warning,
     scanMessage,
     feeSuggestion,
-    canScanImages: Detector !== undefined,
+    canScanImages,
     sending,
     sendError,
     lastSent: computed(() => history.items.value.find((i) => i.hash === lastHash.value)),
@@ -174,18 +169,9 @@ export function createPaymentsModel(
       return true
     },
     async scanImage(file) {
-      if (!Detector) {
-        scanMessage.value = 'This browser cannot read QR codes from pictures. Paste the address instead.'
-        return
-      }
-      try {
-        const bitmap = await createImageBitmap(file)
-        const codes = await new Detector({ formats: ['qr_code'] }).detect(bitmap)
-        if (codes.length === 0) scanMessage.value = 'No QR code found in that picture.'
-        else model.applyText(codes[0]!.rawValue)
-      } catch {
-        scanMessage.value = 'That picture could not be read.'
-      }
+      const r = await qrTextFromImage(file)
+      if (r.ok) model.applyText(r.value)
+      else scanMessage.value = r.reason
     },
     useSuggestedFee() {
       fee.value = feeSuggestion.peek().fee

@@ -26,6 +26,8 @@ export interface PwaModel {
 }
 
 const UPDATE_CHECK_MS = 60 * 60 * 1000
+/** How long "ready to work offline" stays on screen. */
+const OFFLINE_NOTE_MS = 6000
 
 export function createPwaModel(): PwaModel {
   const canInstall = signal(false)
@@ -62,7 +64,11 @@ export function createPwaModel(): PwaModel {
           needRefresh.value = true
         },
         onOfflineReady: () => {
+          // A passing note, not a banner that stays: it clears itself after a few seconds.
           offlineReady.value = true
+          setTimeout(() => {
+            offlineReady.value = false
+          }, OFFLINE_NOTE_MS)
         },
         onRegisteredSW: (_url, reg) => {
           if (reg) setInterval(() => void reg.update().catch(() => undefined), UPDATE_CHECK_MS)

@@ -95,7 +95,7 @@ function EstimateBox() {
           : ''}
         ) × {formatWatt(est.rate)} WATT per unit of weight
         {est.rateFrom === 'network' && est.miners !== undefined
-          ? ` (the rate for ${est.miners} miner${est.miners === 1n ? '' : 's'} so far, verified)`
+          ? ` (r(N) with N = ${est.miners} ${est.miners === 1n ? 'person' : 'people'} who ever checked in, verified)`
           : est.rateFrom === 'payslip'
             ? ' (the rate of your last verified payslip)'
             : ' (the rate while the network has under 10,000 miners)'}

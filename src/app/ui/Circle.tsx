@@ -110,6 +110,21 @@ export function Circle() {
             <button type="submit" class="secondary" disabled={full}>
               Add to circle
             </button>
+            {circle.canScanImages && !full && (
+              <label class="button secondary">
+                Scan their QR code
+                <input
+                  type="file"
+                  accept="image/*"
+                  capture="environment"
+                  class="visually-hidden"
+                  onChange={(e) => {
+                    const f = e.currentTarget.files?.[0]
+                    if (f) void circle.scanImage(f)
+                  }}
+                />
+              </label>
+            )}
           </div>
         </form>
         {dirty && (

@@ -59,21 +59,24 @@ function CloseTimes() {
         <line x1="0" y1={H} x2={W} y2={H} class="axis" />
         {recent.map((g, i) => {
           const h = Math.max(1, (g.s / max) * (H - 4))
+          // The newest ledger at the right edge.
+          const x = W - (recent.length - i) * bw
           return (
-            <rect key={g.seq.toString()} x={i * bw + 1} y={H - h} width={bw - 2} height={h} class="bar">
+            <rect key={g.seq.toString()} x={x + 1} y={H - h} width={bw - 2} height={h} class="bar">
               <title>
                 Ledger {g.seq.toString()}: {g.s} s
               </title>
             </rect>
           )
         })}
-        <text x="0" y={H + 12} class="label">
+        <text x={W - recent.length * bw} y={H + 12} class="label">
           ledger {recent[0]!.seq.toString()}
         </text>
         <text x={W} y={H + 12} text-anchor="end" class="label">
           {recent[recent.length - 1]!.seq.toString()}
         </text>
-        <text x="2" y="10" class="label">
+        <line x1="0" y1="4" x2={W} y2="4" class="grid" />
+        <text x="0" y="12" class="label">
           {max} s
         </text>
       </svg>
