@@ -24,7 +24,13 @@ function Balance() {
               <Watt units={v.locked} /> locked in pledges
             </p>
           )}
-          <VerifiedAt ledger={v.ledger} signers={v.signers} fromCache={v.fromCache} checkedAt={v.checkedAt} />
+          <VerifiedAt
+            ledger={v.ledger}
+            signers={v.signers}
+            fromCache={v.fromCache}
+            checkedAt={v.checkedAt}
+            checking={network.phase.value === 'idle' || network.phase.value === 'loading'}
+          />
         </>
       ) : (
         <p class="status" role="status">

@@ -23,8 +23,17 @@ export function VerifiedAt(props: {
   signers: number
   fromCache: boolean
   checkedAt: number
+  /** The light client is still loading: the figure is this device's copy, about to be checked again. */
+  checking?: boolean
 }) {
   void now.value
+  if (props.fromCache && props.checking)
+    return (
+      <p class="verified stale">
+        Last verified at ledger {props.ledger.toString()}, {when(props.checkedAt)} — checking with the
+        network…
+      </p>
+    )
   if (props.fromCache)
     return (
       <p class="verified stale">

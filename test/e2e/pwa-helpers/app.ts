@@ -59,10 +59,26 @@ export async function go(page: Page, tab: 'Home' | 'Pay' | 'Circle' | 'Network' 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: tab, exact: true }).click()
 }
 
+/**
+ * Move the keyboard focus with Tab (at most `max` presses) until it is on the element named `name`:
+ * checks the element is reachable by keyboard, in document order.
+ */
+export async function tabTo(page: Page, name: string, max = 60): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    const current = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null
+      return (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim()
+    })
+    if (current === name) return
+    await page.keyboard.press('Tab')
+  }
+  throw new Error(`"${name}" was not reached with ${max} presses of Tab`)
+}
+
 /** Press and hold the check-in button with the keyboard (Space held down), as a keyboard user would. */
 export async function holdToCheckIn(page: Page, ms = 1600): Promise<void> {
   const button = page.getByRole('button', { name: 'Hold to check in' })
-  await button.focus()
+  if (!(await button.evaluate((el) => el === document.activeElement))) await tabTo(page, 'Hold to check in')
   await page.keyboard.down('Space')
   await page.waitForTimeout(ms)
   await page.keyboard.up('Space')
