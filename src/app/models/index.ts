@@ -5,7 +5,7 @@
  * On each new certified ledger (throttled to one pass at a time) the unlocked wallet's account,
  * its open transactions, today's day, the circle's check-ins and due payslips are refreshed.
  */
-import { batch, effect } from '@preact/signals'
+import { batch, computed, effect } from '@preact/signals'
 import { type AccountModel, createAccountModel } from './account.js'
 import { type CheckInModel, createCheckInModel } from './checkin.js'
 import { type CircleModel, createCircleModel } from './circle.js'
@@ -114,9 +114,11 @@ export function createApp(): App {
     void network.online.value
     if (wallet.signer.value) void onLedger()
   })
-  // The circle changed on the ledger: look its members up now.
+  // The circle changed on the ledger: look its members up at the next pass (a computed string only
+  // notifies when the membership itself changes, not on every new view of the account).
+  const circleKey = computed(() => account.view.value?.circle.join(',') ?? '')
   effect(() => {
-    void account.view.value?.circle.join()
+    void circleKey.value
     circleCheckedAt = 0
   })
 

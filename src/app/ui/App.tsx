@@ -99,6 +99,8 @@ function Nav() {
           onClick={(e) => {
             e.preventDefault()
             go(r)
+            // Move focus to the new screen's heading, so keyboard and screen-reader users start there.
+            requestAnimationFrame(() => document.querySelector<HTMLElement>('#main h1')?.focus())
           }}
         >
           <svg viewBox="0 0 24 24" aria-hidden="true">

@@ -77,7 +77,7 @@ export function Circle() {
   const full = circle.draft.value.length >= MAX_CIRCLE
   return (
     <>
-      <h1>Security circle</h1>
+      <h1 tabIndex={-1}>Security circle</h1>
       <section class="card" aria-labelledby="circle-h">
         <h2 id="circle-h">People you trust</h2>
         <p>

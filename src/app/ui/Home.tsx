@@ -135,7 +135,9 @@ function LatestPayslip() {
 export function Home() {
   return (
     <>
-      <h1 class="visually-hidden">Home</h1>
+      <h1 class="visually-hidden" tabIndex={-1}>
+        Home
+      </h1>
       <Balance />
       <Join />
       {account.view.value?.exists && <CheckInCard />}

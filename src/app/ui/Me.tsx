@@ -50,7 +50,7 @@ export function Me() {
   const persisted = wallet.persisted.value
   return (
     <>
-      <h1>Me</h1>
+      <h1 tabIndex={-1}>Me</h1>
       <section class="card" aria-labelledby="me-address-h">
         <h2 id="me-address-h">Your address</h2>
         {address && (

@@ -159,7 +159,7 @@ export function Network() {
   const latest = s?.latest
   return (
     <>
-      <h1>Network</h1>
+      <h1 tabIndex={-1}>Network</h1>
       <AlarmBanner />
       <section class="card" aria-labelledby="latest-h">
         <h2 id="latest-h">Latest certified ledger</h2>

@@ -36,7 +36,7 @@ function Welcome() {
   const ref = wallet.referrer.value
   return (
     <section class="card onboarding">
-      <h1>Welcome to Watt</h1>
+      <h1 tabIndex={-1}>Welcome to Watt</h1>
       <p>
         Watt is a payment network you run from your phone. Check in once a day to earn WATT, pay anyone, and
         check every figure yourself.
@@ -71,7 +71,7 @@ function Welcome() {
 function ShowPhrase({ phrase }: { phrase: string }) {
   return (
     <section class="card onboarding">
-      <h1>Your recovery phrase</h1>
+      <h1 tabIndex={-1}>Your recovery phrase</h1>
       <p>
         Write these {phrase.split(' ').length} words down, in order, on paper. They are the only way to get
         your wallet back if you lose this phone. Anyone who has them can spend your WATT: never type them into
@@ -97,7 +97,7 @@ function ShowPhrase({ phrase }: { phrase: string }) {
 function ConfirmPhrase({ asks }: { asks: number[] }) {
   return (
     <section class="card onboarding">
-      <h1>Check your recovery phrase</h1>
+      <h1 tabIndex={-1}>Check your recovery phrase</h1>
       <p>To make sure it is written down correctly, type these words from it.</p>
       <form
         onSubmit={(e) => {
@@ -157,7 +157,7 @@ function PassphraseFields() {
 function ChoosePassphrase() {
   return (
     <section class="card onboarding">
-      <h1>Protect this device</h1>
+      <h1 tabIndex={-1}>Protect this device</h1>
       <p>Choose a passphrase. Your key is stored on this device encrypted with it, and never leaves it.</p>
       <form
         onSubmit={(e) => {
@@ -181,7 +181,7 @@ function ChoosePassphrase() {
 function Restore() {
   return (
     <section class="card onboarding">
-      <h1>Restore your wallet</h1>
+      <h1 tabIndex={-1}>Restore your wallet</h1>
       <p>Type or paste your 12 or 24 words, in order, separated by spaces.</p>
       <form
         onSubmit={(e) => {
@@ -235,7 +235,7 @@ export function Unlock({ address }: { address: string }) {
   return (
     <main id="main" class="screen">
       <section class="card onboarding">
-        <h1>Unlock your wallet</h1>
+        <h1 tabIndex={-1}>Unlock your wallet</h1>
         <p>
           Wallet <Address value={address} />
         </p>

@@ -267,7 +267,7 @@ export function Pay() {
   const section = paySection.value
   return (
     <>
-      <h1>Pay</h1>
+      <h1 tabIndex={-1}>Pay</h1>
       <fieldset class="segmented">
         <legend class="visually-hidden">Payments</legend>
         {SECTIONS.map(([id, label]) => (
