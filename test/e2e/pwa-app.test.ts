@@ -14,6 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromHex } from '../../src/core/codec/bytes.js'
+import { accountAddress } from '../../src/core/crypto/strkey.js'
 import { type ChromiumSession, chromiumAvailable, launchChromium } from './harness/chromium.js'
 import { type LyingRelay, startLyingRelay } from './helpers/lying-relay.js'
 import {
@@ -255,6 +256,20 @@ describe.skipIf(!chromiumAvailable())('the PWA against a devnet', () => {
     await waitForText(
       page.getByRole('list', { name: 'Transactions' }),
       /Payment of 1\.5 WATT to .*Included and verified in ledger/,
+    )
+    // A payment to an address with no account fails, and says why in plain words.
+    const nobody = accountAddress(crypto.getRandomValues(new Uint8Array(32)))
+    await page.getByRole('button', { name: 'Send' }).click()
+    await page.getByRole('button', { name: 'New payment' }).click()
+    await page.getByLabel('Recipient address').fill(nobody)
+    await page.getByLabel('Amount (WATT)').fill('0.1')
+    await page.getByRole('button', { name: 'Review payment' }).click()
+    await waitForText(page.getByRole('alert'), /no account with this address on the network yet/)
+    await page.getByRole('button', { name: 'Confirm and send' }).click()
+    await waitForText(
+      page.getByRole('region', { name: 'Payment sent' }),
+      /Failed: There is no account with that address yet/,
+      60_000,
     )
     // The receiver: a verified balance of exactly what was paid.
     await waitForText(balance(b!), /^Balance1\.5\s*WATT✓ Verified at ledger \d+/, 30_000)

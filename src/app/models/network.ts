@@ -22,6 +22,7 @@ export interface NetworkModel {
   current(): LightLike | undefined
   networkId(): Uint8Array
   setTrusted(q: QuorumSet | undefined): void
+  dismissAlarms(): void
 }
 
 export function createNetworkModel(
@@ -77,6 +78,10 @@ export function createNetworkModel(
       const out = new Uint8Array(32)
       for (let i = 0; i < 32; i++) out[i] = Number.parseInt(c.networkId.slice(i * 2, i * 2 + 2), 16)
       return out
+    },
+    dismissAlarms() {
+      light?.clearAlarms?.()
+      if (light) snapshot.value = light.snapshot()
     },
     setTrusted(q) {
       light?.setTrusted(q)

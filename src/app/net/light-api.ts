@@ -135,4 +135,6 @@ export interface LightLike {
   txStatus(hash: Uint8Array, o?: CallOptions): Promise<TxStatusAnswer>
   payslip(address: string, day: bigint, o?: CallOptions): Promise<PayslipAnswer | undefined>
   setTrusted(q: QuorumSet | undefined): void
+  /** Forget event alarms (forged, disagreement) the person has seen; conditions stay while they last. */
+  clearAlarms?(): void
 }

@@ -34,6 +34,9 @@ export function AlarmBanner() {
           )}
         </p>
       ))}
+      <button type="button" class="secondary small" onClick={() => network.dismissAlarms()}>
+        Dismiss
+      </button>
     </div>
   )
 }
