@@ -68,6 +68,9 @@ export interface PayslipView {
   signers: number
 }
 
+/** A payslip not found is asked for again after this long (each ask goes to every relay). */
+const PAYSLIP_RETRY_MS = 5000
+
 export interface RewardsModel {
   readonly estimate: ReadonlySignal<Estimate | undefined>
   readonly payslips: Signal<PayslipView[]>
@@ -86,6 +89,8 @@ export function createRewardsModel(
 ): RewardsModel {
   const rules = signal<Rules | undefined>(undefined)
   const payslips = signal<PayslipView[]>([])
+  /** When each missing payslip was last asked for: a closed day's table may be a ledger late, or gone. */
+  const asked = new Map<bigint, number>()
   let owner: string | undefined
 
   const estimate = computed((): Estimate | undefined => {
@@ -132,6 +137,7 @@ export function createRewardsModel(
     },
     async load(address) {
       owner = address
+      asked.clear()
       payslips.value = address ? ((await cacheGet<PayslipView[]>(`payslips:${address}`)) ?? []) : []
     },
     refreshPayslips: singleFlight(async (address: string) => {
@@ -146,8 +152,12 @@ export function createRewardsModel(
         if (last !== undefined) days.add(last)
         for (const i of history.items.peek())
           if (i.kind === 'checkIn' && i.status === 'applied' && i.day) days.add(BigInt(i.day))
-        const wanted = [...days].filter((x) => x < d.day && !have.has(x)).sort((a, b) => (a < b ? 1 : -1))
+        const now = Date.now()
+        const wanted = [...days]
+          .filter((x) => x < d.day && !have.has(x) && now - (asked.get(x) ?? 0) > PAYSLIP_RETRY_MS)
+          .sort((a, b) => (a < b ? 1 : -1))
         for (const day of wanted.slice(0, 7)) {
+          asked.set(day, now)
           const slip = await light.payslip(address, day).catch(() => undefined)
           if (!slip) continue
           const rec = slip.record
