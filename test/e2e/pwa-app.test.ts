@@ -12,6 +12,9 @@
  *
  * Selectors are accessible ones (getByRole / getByLabel): they double as accessibility checks.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromHex } from '../../src/core/codec/bytes.js'
 import { accountAddress } from '../../src/core/crypto/strkey.js'
@@ -110,6 +113,23 @@ describe.skipIf(!chromiumAvailable())('the PWA against a devnet', () => {
     await page.getByRole('heading', { name: 'Welcome to Watt' }).waitFor({ timeout: 15_000 })
     await context.setOffline(false)
   }, 90_000)
+
+  it('loads under 150 KB of gzipped JavaScript before first paint (the build as served)', async () => {
+    // What index.html loads: the entry module and its modulepreloads (the bench also reads the page's log).
+    const html = readFileSync(join(net.appDir, 'index.html'), 'utf8')
+    const scripts = [
+      ...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g),
+      ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
+    ].map((m) => m[1]!)
+    expect(scripts.length).toBeGreaterThan(0)
+    const gz = scripts.reduce(
+      (n, s) => n + gzipSync(readFileSync(join(net.appDir, s)), { level: 6 }).length,
+      0,
+    )
+    expect(gz).toBeLessThan(150 * 1024)
+    // libp2p is not among them.
+    for (const s of scripts) expect(readFileSync(join(net.appDir, s), 'utf8')).not.toMatch(/@libp2p|yamux/)
+  })
 
   it('offers a new version and waits: only "Update now" switches to it', async () => {
     const { page } = a
