@@ -9,6 +9,7 @@ import {
   createGenesisState,
   type GenesisConfig,
   LedgerHeaderType,
+  type LedgerState,
   restoreState,
   TransactionSetType,
 } from '../../../src/core/ledger/index.js'
@@ -73,7 +74,7 @@ export class ValidatorSimNode implements SimNode<ValidatorMsg> {
       ctx.storage.set('store', store)
     }
     const last = store.lastLedger()
-    let state
+    let state: LedgerState
     if (last) {
       state = restoreState(store.entries(), LedgerHeaderType.decode(last.header), store.payoutTables())
     } else {

@@ -148,8 +148,8 @@ export async function runValidatorScenario(s: ValidatorScenario): Promise<Valida
         closeTimeMs,
         onLedger: (id, seq, hash) => {
           const h = toHex(hash)
-          let m = hashes.get(id)
-          if (!m) hashes.set(id, (m = new Map()))
+          const m = hashes.get(id) ?? new Map<bigint, string>()
+          hashes.set(id, m)
           m.set(seq, h)
           heights.set(id, seq)
           const c = canonical.get(seq)

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { runValidatorScenario } from '../../../src/sim/validator-scenario.js'
 
-const min = (m: Map<string, bigint>) => [...m.values()].reduce((a, b) => (a < b ? a : b))
+const min = (m: Map<string, bigint>) => [...m.values()].reduce((a, b) => Math.min(a, b))
 
 describe('validators in the simulator', () => {
   it('close the same ledgers, and replay the same way from the same seed', async () => {
