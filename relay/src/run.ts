@@ -9,15 +9,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { toHex } from '../../src/core/codec/bytes.js'
 import { networkIdOf } from '../../src/core/codec/signing.js'
 import { inlineBatchVerifier } from '../../src/core/crypto/batch.js'
-import {
-  createGenesisState,
-  type GenesisConfig,
-  LedgerHeaderType,
-  type LedgerState,
-  parseGenesis,
-  restoreState,
-  TransactionSetType,
-} from '../../src/core/ledger/index.js'
+import { type GenesisConfig, parseGenesis } from '../../src/core/ledger/index.js'
 import { createRelayHost, loadOrCreatePeerKey } from '../../src/net/index.node.js'
 import { wasmArgon2id } from '../../src/platform/argon2.js'
 import { LightService } from './api/light-service.js'
@@ -27,9 +19,12 @@ import { createRelaySha256 } from './crypto/sha256.js'
 import { Metrics } from './http/metrics.js'
 import { startHttp } from './http/server.js'
 import { readSeedFile } from './keys.js'
+import { openState } from './node/open-state.js'
 import { Validator } from './node/validator.js'
+
+export { openState }
+
 import { P2pNetwork } from './p2p/network.js'
-import type { NodeStore } from './store/interface.js'
 import { SqliteStore } from './store/sqlite.js'
 import type { Logger } from './util/log.js'
 
@@ -50,61 +45,6 @@ export function loadGenesis(path: string): GenesisConfig {
     throw new ConfigError('genesis', `${path}: ${(err as Error).message}`)
   }
   return parseGenesis(doc)
-}
-
-/** The state to start from: the store's last ledger, or genesis (written to the store). */
-export function openState(
-  store: NodeStore,
-  genesis: GenesisConfig,
-  hasher: (b: Uint8Array) => Uint8Array,
-  log: Logger,
-): LedgerState {
-  const genesisState = () => createGenesisState(genesis, { hasher })
-  const expectedGenesis = store.getMeta('genesisHash')
-  const last = store.lastLedger()
-  if (!last) {
-    const state = genesisState()
-    const emptySet = TransactionSetType.encode({
-      v: 1,
-      previousLedgerHash: new Uint8Array(32),
-      txs: [],
-      attestations: [],
-    })
-    store.commitLedger(
-      {
-        seq: 1n,
-        hash: state.headerHash,
-        txSetHash: state.header.txSetHash,
-        header: LedgerHeaderType.encode(state.header),
-        txSet: emptySet,
-        results: [],
-        txHashes: [],
-        closeTime: state.header.value.closeTime,
-      },
-      {
-        seq: 1n,
-        entries: [...state.entries].map(([key, entry]) => ({ key, entry, before: undefined })),
-        payoutTablesAdded: [],
-        payoutTablesRemoved: [],
-      },
-    )
-    store.setMeta('genesisHash', toHex(state.headerHash))
-    store.setMeta('network', genesis.networkPassphrase)
-    log.info('started a new ledger from genesis', { genesis: toHex(state.headerHash) })
-    return state
-  }
-  const genesisHash = toHex(genesisState().headerHash)
-  if (expectedGenesis !== genesisHash) {
-    throw new ConfigError(
-      'dataDir',
-      `the database was created for another genesis (${expectedGenesis?.slice(0, 16)}…, this config has ${genesisHash.slice(0, 16)}…)`,
-    )
-  }
-  const header = LedgerHeaderType.decode(last.header)
-  const tables = store.payoutTables()
-  const state = restoreState(store.entries(), header, tables, { hasher })
-  log.info('restored the ledger', { seq: header.seq, hash: toHex(last.hash).slice(0, 16) })
-  return state
 }
 
 export async function runRelay(config: RelayConfig, log: Logger): Promise<RunningRelay> {

@@ -501,6 +501,7 @@ export async function main(argv: string[]): Promise<number> {
         'ApiError',
         'InvalidStrKeyError',
         'StateRestoreError',
+        'GenesisMismatchError',
       ].includes(error.name)
     ) {
       err(`watt-relay ${name}: ${error.message}`)

@@ -330,18 +330,6 @@ export function startHttp(init: HttpInit): Promise<{ server: Server; port: numbe
         },
       ],
     ],
-    [
-      'GET',
-      /^\/v1\/validators$/,
-      async () => [
-        200,
-        {
-          validators: v
-            .knownQuorumSets()
-            .map((k) => ({ id: k.id, quorumSet: QuorumSetMessage.decode(k.quorumSet) })),
-        },
-      ],
-    ],
     ['GET', /^\/metrics$/, async () => [200, metrics.render()]],
     ['GET', /^\/config\.json$/, async () => [200, init.clientConfig()]],
   ]

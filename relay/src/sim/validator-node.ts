@@ -4,19 +4,15 @@
  * libp2p. Its store is a MemoryStore kept on the simulated "disk" (ctx.storage), so a crash loses
  * what a `kill -9` would lose and a restart restores the ledger and the node's own SCP statements.
  */
+
+import { sha256 } from '../../../src/core/codec/hash.js'
 import { inlineBatchVerifier } from '../../../src/core/crypto/batch.js'
-import {
-  createGenesisState,
-  type GenesisConfig,
-  LedgerHeaderType,
-  type LedgerState,
-  restoreState,
-  TransactionSetType,
-} from '../../../src/core/ledger/index.js'
+import type { GenesisConfig } from '../../../src/core/ledger/index.js'
 import type { QuorumSet } from '../../../src/core/scp/index.js'
 import { wasmArgon2id } from '../../../src/platform/argon2.js'
 import { nodeEd25519 } from '../crypto/ed25519-node.js'
 import { isHeaderOf, isQuorumSetFor, isTxSetFor } from '../node/content.js'
+import { openState } from '../node/open-state.js'
 import type { LedgerBundle, NodeNetwork } from '../node/validator.js'
 import { Validator } from '../node/validator.js'
 import { MemoryStore } from '../store/memory.js'
@@ -73,36 +69,7 @@ export class ValidatorSimNode implements SimNode<ValidatorMsg> {
       store = new MemoryStore()
       ctx.storage.set('store', store)
     }
-    const last = store.lastLedger()
-    let state: LedgerState
-    if (last) {
-      state = restoreState(store.entries(), LedgerHeaderType.decode(last.header), store.payoutTables())
-    } else {
-      state = createGenesisState(this.init.genesis)
-      store.commitLedger(
-        {
-          seq: 1n,
-          hash: state.headerHash,
-          txSetHash: state.header.txSetHash,
-          header: LedgerHeaderType.encode(state.header),
-          txSet: TransactionSetType.encode({
-            v: 1,
-            previousLedgerHash: new Uint8Array(32),
-            txs: [],
-            attestations: [],
-          }),
-          results: [],
-          txHashes: [],
-          closeTime: state.header.value.closeTime,
-        },
-        {
-          seq: 1n,
-          entries: [...state.entries].map(([key, entry]) => ({ key, entry, before: undefined })),
-          payoutTablesAdded: [],
-          payoutTablesRemoved: [],
-        },
-      )
-    }
+    const state = openState(store, this.init.genesis, sha256, silentLogger)
     const timers = new Map<unknown, TimerHandle>()
     let timerKey = 0
     this.validator = new Validator({

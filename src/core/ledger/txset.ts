@@ -131,16 +131,7 @@ export function buildTransactionSet(
       dropRest(`${v.code}: ${v.reason}`)
       continue
     }
-    // Reserve the fee and sequence number so the chain's next transaction validates after this one.
-    const a = scratch.account(tx.envelope.tx.source)
-    if (a)
-      scratch.putAccount(tx.envelope.tx.source, {
-        ...a,
-        seq: tx.envelope.tx.seq,
-        balance: a.balance - tx.envelope.tx.fee,
-      })
-    else
-      scratch.putAccount(tx.envelope.tx.source, placeholderAccount(tx.envelope.tx.seq, tx.envelope.tx.source))
+    reserve(scratch, tx.envelope)
     included.push(tx)
     ops += n
     head.pos++
@@ -154,6 +145,17 @@ export function buildTransactionSet(
   const txs = [...included].sort((a, b) => compareBytes(a.hash, b.hash)).map((t) => t.envelope)
   const atts = [...attestations].sort((a, b) => compareBytes(a.validator, b.validator))
   return { set: { v: 1, previousLedgerHash, txs, attestations: atts }, included, excluded }
+}
+
+/**
+ * Take a transaction's fee and sequence number in a scratch view, so the next transaction of the same
+ * source validates after it (the rest of its effects are not needed to judge the next one's validity).
+ */
+function reserve(scratch: Txn, envelope: TransactionEnvelope): void {
+  const { source, seq, fee } = envelope.tx
+  const a = scratch.account(source)
+  if (a) scratch.putAccount(source, { ...a, seq, balance: a.balance - fee })
+  else scratch.putAccount(source, placeholderAccount(seq, source))
 }
 
 /** Stand-in for an account created earlier in the same set, so its later transactions validate by sequence. */
@@ -228,14 +230,7 @@ export function validateTransactionSet(
     const v = validateTransaction(scratch, p.envelope, env, p.hash)
     if (v.code !== 'tx_success')
       return { ok: false, reason: `transaction ${toHex(p.hash).slice(0, 16)}…: ${v.code} (${v.reason})` }
-    const a = scratch.account(p.envelope.tx.source)
-    if (a)
-      scratch.putAccount(p.envelope.tx.source, {
-        ...a,
-        seq: p.envelope.tx.seq,
-        balance: a.balance - p.envelope.tx.fee,
-      })
-    else scratch.putAccount(p.envelope.tx.source, placeholderAccount(p.envelope.tx.seq, p.envelope.tx.source))
+    reserve(scratch, p.envelope)
   }
   return { ok: true, ops, fees }
 }
