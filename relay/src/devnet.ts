@@ -53,16 +53,34 @@ export interface DevnetInfo {
   appUrl?: string
 }
 
-async function freePort(host: string): Promise<number> {
-  return new Promise((res, rej) => {
+/** Linux hands out 32768–60999 for outgoing connections and `listen(0)`; stay below it. */
+const PORT_LOW = 20_000
+const PORT_HIGH = 32_000
+const taken = new Set<number>()
+
+function canBind(port: number, host: string): Promise<boolean> {
+  return new Promise((res) => {
     const s = createServer()
-    s.once('error', rej)
-    s.listen(0, host, () => {
-      const a = s.address()
-      const p = typeof a === 'object' && a ? a.port : 0
-      s.close(() => res(p))
-    })
+    s.once('error', () => res(false))
+    s.listen(port, host, () => s.close(() => res(true)))
   })
+}
+
+/**
+ * A free port for a devnet validator, picked at random below the ephemeral range: a validator that is
+ * stopped and started again (tests do) gets its port back, because no outgoing connection or `listen(0)`
+ * elsewhere on the machine can be handed it in between.
+ */
+export async function freePort(host: string): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const p = PORT_LOW + Math.floor(Math.random() * (PORT_HIGH - PORT_LOW))
+    if (taken.has(p)) continue
+    if (await canBind(p, host)) {
+      taken.add(p)
+      return p
+    }
+  }
+  throw new Error(`no free port between ${PORT_LOW} and ${PORT_HIGH} on ${host} after 200 tries`)
 }
 
 /** BFT threshold: n − ⌊(n − 1) / 3⌋ (4 → 3, 7 → 5), as stellar-core's generated quorum sets. */
@@ -195,13 +213,23 @@ export function spawnValidator(node: DevnetNode, verbose: boolean): ChildProcess
   return child
 }
 
-export async function waitHttp(url: string, timeoutMs = 60_000): Promise<void> {
+/**
+ * Wait until `url` answers /v1/status; with `validatorId`, only that validator counts (another process
+ * answering on the port — a port taken while this one was down — is an error, not a success).
+ */
+export async function waitHttp(url: string, timeoutMs = 60_000, validatorId?: string): Promise<void> {
   const start = Date.now()
   for (;;) {
     try {
       const r = await fetch(`${url}/v1/status`)
-      if (r.ok) return
-    } catch {
+      if (r.ok) {
+        if (!validatorId) return
+        const st = (await r.json()) as { nodeId?: string }
+        if (st.nodeId === validatorId) return
+        throw new Error(`${url} is answered by ${st.nodeId}, not by validator ${validatorId}`)
+      }
+    } catch (err) {
+      if ((err as Error).message.includes('is answered by')) throw err
       // not up yet
     }
     if (Date.now() - start > timeoutMs)
@@ -209,6 +237,10 @@ export async function waitHttp(url: string, timeoutMs = 60_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 200))
   }
 }
+
+/** Wait until this devnet validator (and not some other process on its port) answers. */
+export const waitNode = (node: DevnetNode, timeoutMs = 60_000): Promise<void> =>
+  waitHttp(node.http, timeoutMs, node.validatorId)
 
 export async function runDevnet(
   o: DevnetOptions,
@@ -223,7 +255,7 @@ export async function runDevnet(
         print(`validator v${i} exited (${sig ?? code}); see ${join(info.nodes[i]!.dir, 'relay.log')}`)
     })
   })
-  await Promise.all(info.nodes.map((n) => waitHttp(n.http)))
+  await Promise.all(info.nodes.map((n) => waitNode(n)))
   print(
     `Watt devnet "${info.network}" — ${info.nodes.length} validators, ${o.closeTimeMs} ms ledgers, ${o.dayLength} s mining day`,
   )

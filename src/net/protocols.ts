@@ -18,7 +18,7 @@ export const TOPIC_NAMES = ['scp', 'tx'] as const
 export type TopicName = (typeof TOPIC_NAMES)[number]
 
 /** Request/response protocols. The node supplies the handlers and the body codecs. */
-export const PROTOCOL_NAMES = ['ledger', 'txset', 'qset', 'scpstate', 'light'] as const
+export const PROTOCOL_NAMES = ['ledger', 'txset', 'qset', 'scpstate', 'push', 'light'] as const
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number]
 
 export type TopicIds = Readonly<Record<TopicName, string>>
@@ -47,6 +47,7 @@ export function protocolIds(networkId: Uint8Array): ProtocolIds {
     txset: idOf(tag, 'txset'),
     qset: idOf(tag, 'qset'),
     scpstate: idOf(tag, 'scpstate'),
+    push: idOf(tag, 'push'),
     light: idOf(tag, 'light'),
   }
 }
@@ -145,6 +146,22 @@ export const PROTOCOL_LIMITS: Readonly<Record<ProtocolName, ProtocolLimits>> = {
     timeoutMs: 10_000,
     ratePerSecond: 2,
     burst: 10,
+    maxConcurrentPerPeer: 2,
+  },
+  /**
+   * SCP envelopes and transactions sent straight to one validator peer, outside gossip: gossip drops a
+   * second publish of the same bytes for GOSSIP_SEEN_TTL_MS, so what a peer missed (it was not yet
+   * connected, or the publish reached nobody) goes again by this protocol — our latest SCP messages
+   * to a new peer and when consensus stalls, queued transactions that are still waiting. 1 MiB per
+   * request holds a few envelopes of the largest size or 64 transactions of the largest size; the
+   * answer is a one-byte acknowledgement. Each validator sends this a few times per ledger at most.
+   */
+  push: {
+    maxRequestBytes: 1 * MiB,
+    maxResponseBytes: 16,
+    timeoutMs: 10_000,
+    ratePerSecond: 20,
+    burst: 40,
     maxConcurrentPerPeer: 2,
   },
   /**

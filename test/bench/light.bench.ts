@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { nodeEd25519 } from '../../relay/src/crypto/ed25519-node.js'
-import { prepareDevnet, spawnValidator, waitHttp } from '../../relay/src/devnet.js'
+import { prepareDevnet, spawnValidator, waitNode } from '../../relay/src/devnet.js'
 import { readSeedFile } from '../../relay/src/keys.js'
 import { accountAddress } from '../../src/core/crypto/strkey.js'
 import { type ChromiumSession, chromiumAvailable, launchChromium } from '../e2e/harness/chromium.js'
@@ -117,7 +117,7 @@ export default async function (b: Bench): Promise<void> {
       host: '127.0.0.1',
     })
     procs = info.nodes.map((n) => spawnValidator(n, false))
-    await Promise.all(info.nodes.map((n) => waitHttp(n.http)))
+    await Promise.all(info.nodes.map((n) => waitNode(n)))
     const config = (await (await fetch(`${info.nodes[0]!.http}/config.json`)).json()) as PageConfig
     const faucet = accountAddress(nodeEd25519.publicKeySync(readSeedFile(info.faucetKeyFile)))
     // Wait until the network has a certified ledger (the first client to ask would otherwise measure start-up).

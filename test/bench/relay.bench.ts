@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { nodeEd25519 } from '../../relay/src/crypto/ed25519-node.js'
-import { type DevnetInfo, prepareDevnet, spawnValidator, waitHttp } from '../../relay/src/devnet.js'
+import { type DevnetInfo, prepareDevnet, spawnValidator, waitNode } from '../../relay/src/devnet.js'
 import { toBase64 } from '../../src/core/codec/bytes.js'
 import { networkIdOf } from '../../src/core/codec/signing.js'
 import { inlineBatchVerifier } from '../../src/core/crypto/batch.js'
@@ -193,7 +193,7 @@ async function devnet(
   })
   const procs = info.nodes.map((n) => spawnValidator(n, false))
   try {
-    await Promise.all(info.nodes.map((n) => waitHttp(n.http)))
+    await Promise.all(info.nodes.map((n) => waitNode(n)))
     await new Promise((r) => setTimeout(r, 3000))
     await fn(info, procs)
   } finally {
@@ -230,7 +230,7 @@ export default async function (b: Bench): Promise<void> {
         await load(info, 20)
         const target = (await status(info.nodes[0]!.http)).seq
         procs[3] = spawnValidator(info.nodes[3]!, false)
-        await waitHttp(info.nodes[3]!.http)
+        await waitNode(info.nodes[3]!)
         // From the moment the restarted node answers (its process is up and its ledger restored).
         const t0 = Date.now()
         const from = (await status(info.nodes[3]!.http)).seq

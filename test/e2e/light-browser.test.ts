@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nodeEd25519 } from '../../relay/src/crypto/ed25519-node.js'
-import { type DevnetInfo, prepareDevnet, spawnValidator, waitHttp } from '../../relay/src/devnet.js'
+import { type DevnetInfo, prepareDevnet, spawnValidator, waitNode } from '../../relay/src/devnet.js'
 import { readSeedFile } from '../../relay/src/keys.js'
 import { accountAddress } from '../../src/core/crypto/strkey.js'
 import { watt } from '../../src/core/ledger/index.js'
@@ -60,7 +60,7 @@ describe.skipIf(!chromiumAvailable())('the light client in Chromium', () => {
     faucet = accountAddress(nodeEd25519.publicKeySync(readSeedFile(info.faucetKeyFile)))
     const [built] = await Promise.all([
       buildAndServe(new URL('./light-page/', import.meta.url)),
-      Promise.all(info.nodes.map((n) => waitHttp(n.http))),
+      Promise.all(info.nodes.map((n) => waitNode(n))),
     ])
     site = built
     config = await (await fetch(`${info.nodes[0]!.http}/config.json`)).json()

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nodeEd25519 } from '../../relay/src/crypto/ed25519-node.js'
-import { type DevnetInfo, prepareDevnet, spawnValidator, waitHttp } from '../../relay/src/devnet.js'
+import { type DevnetInfo, prepareDevnet, spawnValidator, waitNode } from '../../relay/src/devnet.js'
 import { readSeedFile } from '../../relay/src/keys.js'
 import { LightClient, type LightClientInit, memoryStore } from '../../src/app/light/index.js'
 import { fromHex, toHex } from '../../src/core/codec/bytes.js'
@@ -112,7 +112,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
   })
   procs = info.nodes.map((n) => spawnValidator(n, false))
-  await Promise.all(info.nodes.map((n) => waitHttp(n.http)))
+  await Promise.all(info.nodes.map((n) => waitNode(n)))
   config = await (await fetch(`${info.nodes[0]!.http}/config.json`)).json()
 }, 120_000)
 

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { fromHex } from '../../src/core/codec/bytes.js'
 import { accountAddress } from '../../src/core/crypto/strkey.js'
 import { type ChromiumSession, chromiumAvailable, launchChromium } from './harness/chromium.js'
@@ -62,6 +62,11 @@ describe.skipIf(!chromiumAvailable())('the PWA against a devnet', () => {
     a = await launchChromium()
     await a.page.setViewportSize({ width: 360, height: 760 })
   }, 120_000)
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && net)
+      process.stderr.write(`\n[pwa-app] "${ctx.task.name}" failed; the devnet:\n${await net.diagnose()}\n`)
+  })
 
   afterAll(async () => {
     await a?.close()

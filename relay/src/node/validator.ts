@@ -90,6 +90,12 @@ export interface LedgerBundle {
 
 export interface NodeNetwork {
   broadcast(topic: 'scp' | 'tx', data: Uint8Array): void
+  /**
+   * Send SCP envelopes and transactions again, straight to `peer` (a peer id) or to every validator
+   * peer. Gossip drops a second publish of the same bytes for minutes, so what peers missed (they were
+   * not connected when it was published) only reaches them this way.
+   */
+  resend(items: { envelopes?: Uint8Array[]; txs?: Uint8Array[] }, peer?: string): void
   fetchTxSet(hash: Uint8Array): Promise<Uint8Array | undefined>
   fetchQuorumSet(hash: Uint8Array): Promise<Uint8Array | undefined>
   fetchLedger(seq: bigint): Promise<LedgerBundle | undefined>
@@ -161,6 +167,11 @@ const LEDGER_VALIDITY_BRACKET = 100n
 const MAX_PENDING_ENVELOPES = 2_000
 /** Envelopes for slots ahead of ours kept until we get there. */
 const MAX_FUTURE_ENVELOPES = 5_000
+/** A queued transaction is sent to peers again after this many ledger times without being applied. */
+const RESEND_EVERY_LEDGERS = 4
+/** Transactions resent at once (per ledger close, or to a peer that connects). */
+const RESEND_MAX_TXS = 256
+
 /** Transactions per source account kept in the queue. */
 const MAX_PER_SOURCE = 16
 
@@ -187,7 +198,10 @@ export class Validator {
   private readonly log: Logger
   private readonly qsets = new Map<string, QuorumSet>()
   private readonly txSets = new Map<string, CachedSet>()
-  private readonly queue = new Map<string, { tx: PreparedTx; checks: Check[]; received: number }>()
+  private readonly queue = new Map<
+    string,
+    { tx: PreparedTx; bytes: Uint8Array; checks: Check[]; received: number; resentAt: number }
+  >()
   /** Queued transactions per source account (hex), for the per-account limit. */
   private readonly perSource = new Map<string, number>()
   private readonly passed = new PassedChecks()
@@ -332,7 +346,8 @@ export class Validator {
         hash: tx.hash,
       }
     }
-    this.queue.set(key, { tx, checks, received: this.init.clock.now() })
+    const now = this.init.clock.now()
+    this.queue.set(key, { tx, bytes: bytes.slice(), checks, received: now, resentAt: now })
     this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1)
     this.passed.pin(checks.map((c) => c.id))
     if (options.gossip !== false) this.init.network.broadcast('tx', bytes)
@@ -561,11 +576,36 @@ export class Validator {
     for (const d of deps) void this.fetchDependency(d)
   }
 
-  /** A new peer connected: send it our latest messages for the slot in progress (stellar-core sends SCP state). */
-  peerConnected(): void {
+  /**
+   * A validator peer connected: send it our latest messages for the slot in progress (stellar-core
+   * sends its SCP state to a new peer) and the transactions we are holding, which it may have missed.
+   */
+  peerConnected(peer?: string): void {
     const next = this.state.header.seq + 1n
-    for (const e of this.scp.getLatestMessagesSend(next))
-      this.init.network.broadcast('scp', encodeEnvelope(e))
+    const envelopes = this.scp.getLatestMessagesSend(next).map((e) => encodeEnvelope(e))
+    const txs = [...this.queue.values()].slice(0, RESEND_MAX_TXS).map((q) => q.bytes)
+    if (envelopes.length > 0 || txs.length > 0) this.init.network.resend({ envelopes, txs }, peer)
+  }
+
+  /**
+   * Transactions still queued a few ledgers after we received them may never have reached the other
+   * validators (published while we had no peers, or lost with a peer that went down): send them again,
+   * oldest first, at most every RESEND_EVERY_LEDGERS ledger times each (stellar-core rebroadcasts its
+   * queue the same way). A transaction that reached everyone costs a peer one duplicate lookup.
+   */
+  private resendStale(now: number): void {
+    const every = RESEND_EVERY_LEDGERS * this.init.closeTimeMs
+    const txs: Uint8Array[] = []
+    for (const q of this.queue.values()) {
+      if (now - q.resentAt < every) continue
+      q.resentAt = now
+      txs.push(q.bytes)
+      if (txs.length >= RESEND_MAX_TXS) break
+    }
+    if (txs.length > 0) {
+      this.log.debug('resending queued transactions', { count: txs.length })
+      this.init.network.resend({ txs })
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -765,6 +805,7 @@ export class Validator {
     }
     this.passed.rotate()
     this.passed.pin([...this.queue.values()].flatMap((q) => q.checks.map((c) => c.id)))
+    this.resendStale(now)
     // Forget what no longer matters: old slots, old sets, old externalize envelopes.
     if (slot > MAX_SLOTS_TO_REMEMBER) this.scp.purgeSlots(slot - MAX_SLOTS_TO_REMEMBER, slot)
     for (const s of [...this.externalized.keys()]) if (s <= slot) this.externalized.delete(s)
@@ -898,8 +939,8 @@ export class Validator {
     }
     if (stalledMs > this.outOfSyncMs() && this.scp.isValidator) {
       // Out-of-sync recovery (HerderImpl::outOfSyncRecovery): re-send our latest messages and ask again.
-      for (const e of this.scp.getLatestMessagesSend(next))
-        this.init.network.broadcast('scp', encodeEnvelope(e))
+      const envelopes = this.scp.getLatestMessagesSend(next).map((e) => encodeEnvelope(e))
+      if (envelopes.length > 0) this.init.network.resend({ envelopes })
       void this.askPeersForState(next)
     }
   }

@@ -1,6 +1,6 @@
-/** Wire messages of the validator-to-validator request protocols (ledger, txset, qset, scpstate). */
+/** Wire messages of the validator-to-validator request protocols (ledger, txset, qset, scpstate, push). */
 import { bytes, hash32, list, messageType, struct, u64, version } from '../../../src/core/codec/index.js'
-import { LedgerHeaderType, TransactionSetType } from '../../../src/core/ledger/index.js'
+import { LedgerHeaderType, MAX_TX_BYTES, TransactionSetType } from '../../../src/core/ledger/index.js'
 import { MAX_ENVELOPE_BYTES } from '../../../src/core/scp/index.js'
 
 export const SeqRequest = messageType('SeqRequest', struct('SeqRequest', { v: version(1), seq: u64 }), 64)
@@ -31,3 +31,17 @@ export const ScpStateMessage = messageType(
 )
 
 export const TxSetBytesLimit = TransactionSetType.maxBytes
+
+/** Largest push request (PROTOCOL_LIMITS.push.maxRequestBytes); senders split what they resend to fit. */
+export const PUSH_MAX_BYTES = 1024 * 1024
+
+/** SCP envelopes and transactions resent to one peer outside gossip (the `push` protocol). */
+export const PushMessage = messageType(
+  'Push',
+  struct('Push', {
+    v: version(1),
+    envelopes: list(bytes(1, MAX_ENVELOPE_BYTES), 64),
+    txs: list(bytes(1, MAX_TX_BYTES), 256),
+  }),
+  PUSH_MAX_BYTES,
+)

@@ -11,7 +11,49 @@ import type { LightService } from '../api/light-service.js'
 import { isHeaderOf, isQuorumSetFor, isTxSetFor } from '../node/content.js'
 import type { LedgerBundle, NodeNetwork, Validator } from '../node/validator.js'
 import type { Logger } from '../util/log.js'
-import { HashRequest, LedgerBundleMessage, ScpStateMessage, SeqRequest, SlotRequest } from './messages.js'
+import {
+  HashRequest,
+  LedgerBundleMessage,
+  PUSH_MAX_BYTES,
+  PushMessage,
+  ScpStateMessage,
+  SeqRequest,
+  SlotRequest,
+} from './messages.js'
+
+const PUSH_ACK = Uint8Array.of(1)
+
+/** Room left in a push request for the CBOR framing around its items. */
+const PUSH_FRAMING_BYTES = 1024
+const PUSH_MAX_ENVELOPES = 64
+const PUSH_MAX_TXS = 256
+
+/** Split items into push requests that each fit the protocol's limits. */
+export function pushBatches(items: { envelopes?: Uint8Array[]; txs?: Uint8Array[] }): Uint8Array[] {
+  const out: Uint8Array[] = []
+  let envelopes: Uint8Array[] = []
+  let txs: Uint8Array[] = []
+  let size = 0
+  const flush = () => {
+    if (envelopes.length + txs.length === 0) return
+    out.push(PushMessage.encode({ v: 1, envelopes, txs }))
+    envelopes = []
+    txs = []
+    size = 0
+  }
+  const add = (list: 'envelopes' | 'txs', b: Uint8Array) => {
+    const full =
+      size + b.length + 8 > PUSH_MAX_BYTES - PUSH_FRAMING_BYTES ||
+      (list === 'envelopes' ? envelopes.length >= PUSH_MAX_ENVELOPES : txs.length >= PUSH_MAX_TXS)
+    if (full) flush()
+    ;(list === 'envelopes' ? envelopes : txs).push(b)
+    size += b.length + 8
+  }
+  for (const b of items.envelopes ?? []) add('envelopes', b)
+  for (const b of items.txs ?? []) add('txs', b)
+  flush()
+  return out
+}
 
 export class P2pNetwork implements NodeNetwork {
   constructor(
@@ -54,6 +96,27 @@ export class P2pNetwork implements NodeNetwork {
     this.host.gossip
       .publish(topic, data)
       .catch((err) => this.log.debug('publish failed', { topic, err: (err as Error).message }))
+  }
+
+  resend(items: { envelopes?: Uint8Array[]; txs?: Uint8Array[] }, peer?: string): void {
+    const batches = pushBatches(items)
+    if (batches.length === 0) return
+    // Validators only: light clients (browsers) do not subscribe to SCP and do not serve `push`.
+    const targets = this.host.gossip
+      .subscribers('scp')
+      .filter((p) => peer === undefined || p.toString() === peer)
+    for (const target of targets) {
+      void (async () => {
+        for (const body of batches) {
+          try {
+            await this.host.reqresp.request(target, this.host.protocols.push, body)
+          } catch (err) {
+            this.log.debug('push failed', { peer: target.toString(), err: (err as Error).message })
+            return
+          }
+        }
+      })()
+    }
   }
 
   fetchTxSet(hash: Uint8Array): Promise<Uint8Array | undefined> {
@@ -128,14 +191,22 @@ export class P2pNetwork implements NodeNetwork {
       const { slot } = SlotRequest.decode(req)
       return ScpStateMessage.encode({ v: 1, envelopes: validator.scpState(slot) })
     })
+    await reqresp.handle(protocols.push, async (req) => {
+      const { envelopes, txs } = PushMessage.decode(req)
+      for (const e of envelopes) validator.receiveEnvelope(e)
+      // Checked in the background like gossiped ones; a new one is gossiped on to the rest.
+      for (const t of txs) void validator.submitTransaction(t)
+      return PUSH_ACK
+    })
     await reqresp.handle(protocols.light, async (req) => {
       const { request } = LightRequestType.decode(req)
       const response = await light.handle(request)
       return LightResponseType.encode({ v: 1, response })
     })
-    this.host.events.addEventListener('peer:connect', () => {
+    this.host.events.addEventListener('peer:connect', (evt) => {
       // Give gossipsub a moment to exchange subscriptions, then bring the peer up to date.
-      setTimeout(() => validator.peerConnected(), 1_000).unref()
+      const peer = evt.detail.toString()
+      setTimeout(() => validator.peerConnected(peer), 1_000).unref()
     })
     // Envelopes and transactions are processed in the validators below (so that invalid ones are not
     // forwarded); subscribing joins the topics' meshes.

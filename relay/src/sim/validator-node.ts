@@ -175,6 +175,11 @@ export class ValidatorSimNode implements SimNode<ValidatorMsg> {
   private network(): NodeNetwork {
     return {
       broadcast: (topic, data) => this.ctx?.broadcast({ t: topic, data }),
+      // The simulated network does not deduplicate, so a resend is a broadcast of each item again.
+      resend: (items) => {
+        for (const data of items.envelopes ?? []) this.ctx?.broadcast({ t: 'scp', data })
+        for (const data of items.txs ?? []) this.ctx?.broadcast({ t: 'tx', data })
+      },
       fetchTxSet: (hash) =>
         this.ask(
           (id) => ({ t: 'req', id, kind: 'txset', hash }),

@@ -4,7 +4,7 @@
  * validator that joins a day late, both catching up to the same ledger hashes; bad input and floods.
  */
 import { type ChildProcess, execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,7 +12,15 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toBase64 } from '../../../src/core/codec/bytes.js'
 import { api, Wallet, waitForTx } from '../../src/cli/wallet.js'
-import { type DevnetInfo, prepareDevnet, spawnValidator, waitHttp } from '../../src/devnet.js'
+import { nodeEd25519 } from '../../src/crypto/ed25519-node.js'
+import {
+  type DevnetInfo,
+  freePort,
+  prepareDevnet,
+  spawnValidator,
+  waitHttp,
+  waitNode,
+} from '../../src/devnet.js'
 import { readSeedFile, writeSeedFile } from '../../src/keys.js'
 
 const BIN = fileURLToPath(new URL('../../bin/watt-relay.js', import.meta.url))
@@ -59,7 +67,7 @@ beforeAll(async () => {
   })
   // Three of four start now (threshold 3); the fourth joins a day late.
   for (const i of [0, 1, 2]) start(i)
-  await Promise.all([0, 1, 2].map((i) => waitHttp(info.nodes[i]!.http)))
+  await Promise.all([0, 1, 2].map((i) => waitNode(info.nodes[i]!)))
 }, 120_000)
 
 afterAll(async () => {
@@ -167,7 +175,7 @@ describe('a devnet of validator processes', () => {
       'day 1',
     )
     start(3)
-    await waitHttp(info.nodes[3]!.http)
+    await waitNode(info.nodes[3]!)
     const target = await seqOf(0)
     await until(async () => (await seqOf(3)) >= target, 60_000, `v3 reaching ledger ${target}`)
     expect(await hashAt(3, target)).toBe(await hashAt(0, target))
@@ -180,11 +188,63 @@ describe('a devnet of validator processes', () => {
     const s = await seqOf(0)
     await until(async () => (await seqOf(0)) >= s + 4n, 30_000, 'three validators keep closing')
     start(1)
-    await waitHttp(info.nodes[1]!.http)
+    await waitNode(info.nodes[1]!)
     expect(await seqOf(1)).toBeGreaterThanOrEqual(before)
     const target = await seqOf(0)
     await until(async () => (await seqOf(1)) >= target, 60_000, 'v1 catching up')
     expect(await hashAt(1, target)).toBe(await hashAt(0, target))
     expect(await hashAt(1, before)).toBe(await hashAt(0, before))
   }, 120_000)
+  it('with every validator down, a relay keeps the payment it was given and sends it once they are back', async () => {
+    // A watcher relay (follows consensus, never votes), as phones attach to: a payment only it holds is
+    // applied only if it reaches the validators.
+    const wdir = join(dir, 'watcher')
+    mkdirSync(wdir, { recursive: true })
+    writeSeedFile(join(wdir, 'validator.key'))
+    const base = JSON.parse(readFileSync(join(info.nodes[0]!.dir, 'config.json'), 'utf8'))
+    const httpPort = await freePort('127.0.0.1')
+    const config = {
+      ...base,
+      validator: false,
+      genesis: join(dir, 'genesis.json'),
+      p2p: { ...base.p2p, port: await freePort('127.0.0.1'), peers: info.nodes.map((n) => n.multiaddr) },
+      http: { ...base.http, port: httpPort },
+    }
+    delete config.appDir
+    writeFileSync(join(wdir, 'config.json'), JSON.stringify(config, null, 2))
+    const watcher = { ...info.nodes[0]!, dir: wdir, http: `http://127.0.0.1:${httpPort}` }
+    const wproc = spawnValidator(watcher, false)
+    try {
+      await waitHttp(watcher.http)
+      await until(
+        async () => {
+          const [w, v] = await Promise.all([
+            api<{ ledger: { seq: string } }>(watcher.http, '/v1/status'),
+            seqOf(0),
+          ])
+          // Within a few ledgers: a relay that joins mid-slot follows by catch-up for a while.
+          return BigInt(w.ledger.seq) + 3n >= v
+        },
+        60_000,
+        'the watcher caught up',
+      )
+      // Every validator stops: the watcher has no peer left to gossip to.
+      const stopping = [0, 1, 2, 3].map(
+        (i) => new Promise((r) => (procs[i]!.exitCode !== null ? r(0) : procs[i]!.once('exit', r))),
+      )
+      for (const i of [0, 1, 2, 3]) procs[i]!.kill('SIGTERM')
+      await Promise.all(stopping)
+      const team = nodeEd25519.publicKeySync(readSeedFile(join(dir, 'team.key')))
+      const faucet = new Wallet(watcher.http, readSeedFile(info.faucetKeyFile))
+      const r = await faucet.submit([{ type: 'payment', destination: team, amount: 1_000_000n }])
+      expect(r.status).toBe('pending')
+      await new Promise((res) => setTimeout(res, 2_000))
+      for (const i of [0, 1, 2, 3]) start(i)
+      await Promise.all([0, 1, 2, 3].map((i) => waitNode(info.nodes[i]!)))
+      const done = await waitForTx(info.nodes[0]!.http, r.hash, 60_000)
+      expect(done.result.code).toBe('tx_success')
+    } finally {
+      wproc.kill('SIGKILL')
+    }
+  }, 180_000)
 })

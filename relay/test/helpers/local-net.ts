@@ -43,10 +43,12 @@ export async function localNet(
     closeTimeMs?: number
     allocations?: { account: string; amount: string }[]
     dayLength?: number
+    /** Nodes after the `n` validators that follow consensus without voting (relays of phones). */
+    watchers?: number
   } = {},
 ): Promise<LocalNet> {
-  const seeds = Array.from({ length: n }, (_, i) => seedFor(i))
-  const ids = seeds.map((s) => validatorId(nodeEd25519.publicKeySync(s)))
+  const seeds = Array.from({ length: n + (options.watchers ?? 0) }, (_, i) => seedFor(i))
+  const ids = seeds.slice(0, n).map((s) => validatorId(nodeEd25519.publicKeySync(s)))
   const qset: QuorumSet = { threshold, validators: [...ids], innerSets: [] }
   const genesis = parseGenesis({
     networkPassphrase: 'Watt local test network',
@@ -73,17 +75,22 @@ export async function localNet(
     }
     return undefined
   }
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < seeds.length; i++) {
+    const broadcast = (topic: 'scp' | 'tx', data: Uint8Array) => {
+      if (down.has(i)) return
+      setImmediate(() => {
+        for (const [j, v] of validators.entries()) {
+          if (j === i || down.has(j)) continue
+          if (topic === 'scp') v.receiveEnvelope(data)
+          else void v.submitTransaction(data, { gossip: false })
+        }
+      })
+    }
     const network: NodeNetwork = {
-      broadcast: (topic, data) => {
-        if (down.has(i)) return
-        setImmediate(() => {
-          for (const [j, v] of validators.entries()) {
-            if (j === i || down.has(j)) continue
-            if (topic === 'scp') v.receiveEnvelope(data)
-            else void v.submitTransaction(data, { gossip: false })
-          }
-        })
+      broadcast,
+      resend: (items) => {
+        for (const data of items.envelopes ?? []) broadcast('scp', data)
+        for (const data of items.txs ?? []) broadcast('tx', data)
       },
       fetchTxSet: (h) => firstDefined(i, (v) => v.txSetBytes(h)),
       fetchQuorumSet: (h) => firstDefined(i, (v) => v.quorumSetBytes(h)),
@@ -95,6 +102,7 @@ export async function localNet(
         networkPassphrase: genesis.networkPassphrase,
         seed: seeds[i]!,
         quorumSet: qset,
+        isValidator: i < n,
         state: createGenesisState(genesis, { hasher }),
         store: new MemoryStore(),
         network,

@@ -4,13 +4,13 @@
  * faucet to fund test wallets. One per test file (they are slow to start on two cores).
  */
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { api, Wallet, waitForTx } from '../../../relay/src/cli/wallet.js'
-import { type DevnetInfo, prepareDevnet, spawnValidator, waitHttp } from '../../../relay/src/devnet.js'
+import { type DevnetInfo, prepareDevnet, spawnValidator, waitNode } from '../../../relay/src/devnet.js'
 import { readSeedFile } from '../../../relay/src/keys.js'
 import { fromHex } from '../../../src/core/codec/bytes.js'
 import { parseAccountAddress } from '../../../src/core/crypto/strkey.js'
@@ -55,6 +55,8 @@ export interface PwaDevnet {
   dayEndsAt(): Promise<number>
   stopAll(): Promise<void>
   startAll(): Promise<void>
+  /** What each validator is doing (process, status, last log lines): printed when a test fails. */
+  diagnose(): Promise<string>
   close(): Promise<void>
 }
 
@@ -80,7 +82,7 @@ export async function startPwaDevnet(o: {
   let procs: ChildProcess[] = []
   const startAll = async () => {
     procs = info.nodes.map((n) => spawnValidator(n, !!process.env.WATT_VERBOSE))
-    await Promise.all(info.nodes.map((n) => waitHttp(n.http)))
+    await Promise.all(info.nodes.map((n) => waitNode(n)))
   }
   const stopAll = async () => {
     await Promise.all(
@@ -120,6 +122,30 @@ export async function startPwaDevnet(o: {
     },
     stopAll,
     startAll,
+    async diagnose() {
+      const parts = await Promise.all(
+        info.nodes.map(async (n, i) => {
+          const c = procs[i]
+          const proc = !c
+            ? 'not started'
+            : c.exitCode !== null || c.signalCode !== null
+              ? `exited (${c.exitCode ?? c.signalCode})`
+              : 'running'
+          const status = await api<unknown>(n.http, '/v1/status').then(
+            (st) => JSON.stringify(st),
+            (err: Error) => `no status: ${err.message}`,
+          )
+          let tail = ''
+          try {
+            tail = readFileSync(join(n.dir, 'relay.log'), 'utf8').trimEnd().split('\n').slice(-25).join('\n')
+          } catch (err) {
+            tail = `(no log: ${(err as Error).message})`
+          }
+          return `--- validator ${i} ${n.validatorId} (${n.http}): ${proc}\nstatus: ${status}\n${tail}`
+        }),
+      )
+      return parts.join('\n')
+    },
     async close() {
       await stopAll()
       if (process.env.WATT_KEEP_DEVNET) process.stderr.write(`devnet kept in ${dir}\n`)

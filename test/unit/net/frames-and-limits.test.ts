@@ -30,6 +30,7 @@ describe('protocol ids and limits', () => {
       txset: `/watt/${tag}/txset/1.0.0`,
       qset: `/watt/${tag}/qset/1.0.0`,
       scpstate: `/watt/${tag}/scpstate/1.0.0`,
+      push: `/watt/${tag}/push/1.0.0`,
       light: `/watt/${tag}/light/1.0.0`,
     })
     expect(topicIds(networkId)).toEqual({ scp: `/watt/${tag}/scp/1.0.0`, tx: `/watt/${tag}/tx/1.0.0` })

@@ -69,6 +69,52 @@ describe('validators in one process', () => {
     expect(st.quorum.canCloseLedgers).toBe(true)
   })
 
+  it('a transaction a relay took while cut off reaches the validators once it is back (resent, not lost)', async () => {
+    const alice = { seed: seedFor(100, 1) }
+    const alicePk = nodeEd25519.publicKeySync(alice.seed)
+    const bobPk = nodeEd25519.publicKeySync(seedFor(101, 1))
+    // Four validators and a watcher (index 4): the watcher never nominates, so a transaction only it
+    // holds is applied only if it sends it to the validators.
+    net = await localNet(4, 3, {
+      watchers: 1,
+      allocations: [
+        { account: accountAddress(alicePk), amount: '100' },
+        { account: accountAddress(bobPk), amount: '1' },
+      ],
+    })
+    const [a] = net.validators
+    const w = net.validators[4]!
+    expect(w.status().validator).toBe(false)
+    await waitFor(() => w.state.header.seq >= 2n, 20_000, 'the watcher following')
+    // Cut off: what it publishes now reaches nobody (a relay that just restarted, peers not connected).
+    net.down.add(4)
+    const tx = {
+      v: 1 as const,
+      source: alicePk,
+      seq: 1n,
+      fee: 10n,
+      operations: [{ type: 'payment' as const, destination: bobPk, amount: 5_000_000n }],
+    }
+    const bytes = TransactionEnvelopeType.encode({
+      tx,
+      signatures: [
+        { publicKey: alicePk, signature: nodeEd25519.signSync(alice.seed, transactionHash(w.networkId, tx)) },
+      ],
+    })
+    const r = await w.submitTransaction(bytes)
+    expect(r.status).toBe('pending')
+    const seq = a!.state.header.seq
+    await waitFor(() => a!.state.header.seq >= seq + 3n, 20_000, 'validators closing without the watcher')
+    expect(a!.isQueued(r.hash!)).toBe(false)
+    net.down.delete(4)
+    await waitFor(
+      () => net!.validators.every((v) => v.state.account(bobPk)?.balance === 15_000_000n),
+      20_000,
+      'the payment applied everywhere, the watcher included',
+    )
+    expect(w.isQueued(r.hash!)).toBe(false)
+  })
+
   it('refuses malformed and badly signed envelopes and transactions without harm', async () => {
     net = await localNet(4, 3)
     const [a] = net.validators
