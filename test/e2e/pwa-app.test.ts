@@ -159,8 +159,12 @@ describe.skipIf(!chromiumAvailable())('the PWA against a devnet', () => {
     // The createAccount puzzle is solved and the account appears in a certified state.
     await waitForText(balance(a), /Verified at ledger \d+ \(\d validators signed\)/, 60_000)
     await page.getByRole('heading', { name: 'Daily check-in' }).waitFor({ timeout: 30_000 })
-    expect(await page.getByRole('list', { name: 'Transactions' }).textContent()).toMatch(
+    // The history entry turns verified at the next status pass (its inclusion proof is checked after
+    // the balance's state proof), so it may trail the balance by a moment.
+    await waitForText(
+      page.getByRole('list', { name: 'Transactions' }),
       /Account created.*Included and verified in ledger \d+/,
+      30_000,
     )
     await page.reload()
     await page.getByRole('heading', { name: 'Unlock your wallet' }).waitFor()
